@@ -1,0 +1,78 @@
+"""The clinician web app: ``create_app`` builds and wires a Flask application.
+
+The app only translates between HTTP and the core library (``prescribe``): views parse a
+request, call an operation (``web/operations``) or the core, and render a page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import babel, csrf, db, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None, *,
+               instance_path: str | None = None) -> Flask:
+    """Create the app: defaults, then ``instance/config.py`` and the environment.
+
+    ``test_config`` replaces the instance file and the environment (flaskr's pattern), so a
+    developer's ``DATABASE_URL`` never leaks into tests.
+    """
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=instance_path or os.environ.get("PRESCRIBE_INSTANCE_PATH"))
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        settings.apply_environment(app.config)
+    else:
+        app.config.from_mapping(test_config)
+        app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
+            app.config["SQLALCHEMY_DATABASE_URI"])
+    settings.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings.ensure_secret_key(app.config, app.instance_path)
+    _keep_patient_data_out_of_logs(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    from . import auth, i18n
+
+    auth.init_app(app)
+    i18n.init_app(app, babel)
+
+    from . import clinic
+
+    clinic.init_app(app)
+    _register_blueprints(app)
+    from . import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per area; new areas (rule sets, schools) add a line here."""
+    from . import admin, assessments, auth, main, patients, prescriptions, share
+
+    for module in (main, auth, admin, patients, assessments, prescriptions, share):
+        app.register_blueprint(module.bp)
+
+
+def _keep_patient_data_out_of_logs(app: Flask) -> None:
+    """SQLAlchemy logs statements with their parameters (patient values) whenever its
+    logger is enabled for INFO, e.g. when a root logger is set to DEBUG. Pin it to
+    WARNING unless SQL echo was asked for explicitly."""
+    if not app.config.get("SQLALCHEMY_ECHO"):
+        for name in ("sqlalchemy.engine", "sqlalchemy.pool"):
+            logging.getLogger(name).setLevel(logging.WARNING)

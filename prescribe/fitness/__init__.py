@@ -1,0 +1,1 @@
+"""The light fitness-tier model (placeholder during development)."""

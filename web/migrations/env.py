@@ -1,0 +1,43 @@
+"""Alembic environment: migrations run inside the Flask app's context (Flask-Migrate).
+
+Unlike the stock template this does not call ``logging.config.fileConfig``: that would
+disable every logger the application configured before the migration ran.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+migrate_ext = current_app.extensions["migrate"]
+target_metadata = migrate_ext.db.metadata
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout (``prescribe db upgrade --sql`` style) without a connection."""
+    url = migrate_ext.db.engine.url.render_as_string(hide_password=False)
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def skip_empty(context_: object, revision: object, directives: list) -> None:
+        # An autogenerate that found no change writes no empty revision file.
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+
+    args = dict(migrate_ext.configure_args)
+    args.setdefault("process_revision_directives", skip_empty)
+    with migrate_ext.db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

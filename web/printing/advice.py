@@ -1,0 +1,109 @@
+"""Referrals, what to avoid, precautions, tips and the stop-exercise warning signs.
+
+The warning signs are printed on every plan (domain.md §1.8), in a heavy box. The
+prescription carries its own list (general plus condition-specific signs); should it be
+empty, the general ACSM list below is printed rather than nothing, because a plan
+without stop rules is unsafe to hand out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+
+from .boxes import BoxItem, draw_box
+from .document import PlanDocument
+from .labels import (
+    clause_separator,
+    colon,
+    exclusion_name,
+    humanise,
+    pick,
+    referral_target,
+    sentence,
+    urgency_name,
+)
+
+
+def general_warning_signs() -> list[str]:
+    """ACSM indications to stop, reworded for patients (domain.md §1.8)."""
+    return [
+        _("Chest pain, pressure or tightness, or pain spreading to the neck, jaw or arm"),
+        _("Much more breathless than usual, wheezing, or unable to catch your breath"),
+        _("Dizziness, light-headedness, confusion, fainting, or unsteady walking"),
+        _("Pale, bluish or cold clammy skin, or nausea"),
+        _("Palpitations: a racing, pounding or irregular heartbeat"),
+        _("Leg cramps or calf pain that makes you stop walking"),
+        _("Unusual, severe tiredness, or any time you feel you need to stop"),
+    ]
+
+
+def warning_sign_texts(rx: Mapping[str, Any], lang: str) -> list[str]:
+    signs = rx.get("warning_signs") or []
+    texts = [pick(s.get("text") if isinstance(s, Mapping) else s, lang) for s in signs]
+    return [t for t in texts if t] or general_warning_signs()
+
+
+def draw_stop_signs(pdf: PlanDocument, rx: Mapping[str, Any], *, compact: bool = False) -> None:
+    """The heavy box; ``compact`` runs the signs on as one paragraph to save a page."""
+    texts = warning_sign_texts(rx, pdf.lang)
+    if compact:
+        items = [BoxItem(clause_separator(pdf.lang).join(texts), bullet=False)]
+    else:
+        items = [BoxItem(t) for t in texts]
+    items.append(BoxItem(_("If chest pain or breathlessness does not ease within a few "
+                           "minutes of rest, call 120 at once."), bullet=False))
+    draw_box(pdf, _("STOP exercising and seek medical help if you notice:"), items,
+             strong=True, continued=_("(continued)"))
+
+
+def referral_texts(referrals: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    texts = []
+    for ref in referrals:
+        when = urgency_name(ref.get("urgency"))
+        target = referral_target(ref["to"])
+        if target == humanise(ref["to"]) and ref.get("label"):
+            target = pick(ref["label"], lang)  # a target our catalogue does not know yet
+        head = sentence(target, lang)
+        if when:
+            head += f"（{when}）" if lang == "zh" else f", {when}"
+        reason = pick(ref.get("reason"), lang)
+        texts.append(f"{head}{colon(lang)}{reason}" if reason else head)
+    return texts
+
+
+def draw_referrals(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
+    texts = referral_texts(rx.get("referrals") or [], pdf.lang)
+    if not texts:
+        return
+    pdf.heading(_("Please also see"))
+    pdf.bullets(texts)
+
+
+def avoid_texts(excluded: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    texts = []
+    for item in excluded:
+        label = pick(item.get("label"), lang) or exclusion_name(str(item.get("code", "")))
+        reason = pick(item.get("reason"), lang)
+        texts.append(f"{label}{colon(lang)}{reason}" if reason else label)
+    return texts
+
+
+def draw_avoid_and_precautions(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
+    lang = pdf.lang
+    avoid = avoid_texts(rx.get("excluded") or [], lang)
+    if avoid:
+        draw_box(pdf, _("Avoid"), [BoxItem(t) for t in avoid], continued=_("(continued)"))
+    care = [pick(p.get("text"), lang) for p in rx.get("precautions") or []]
+    if any(care):
+        draw_box(pdf, _("Take care"), [BoxItem(t) for t in care], continued=_("(continued)"))
+
+
+def draw_tips(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
+    tips = [pick(e.get("text"), pdf.lang) for e in rx.get("education") or []]
+    tips = [t for t in tips if t]
+    if tips:
+        pdf.heading(_("Good to know"))
+        pdf.bullets(tips)
