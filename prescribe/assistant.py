@@ -18,7 +18,7 @@ import pandas as pd
 
 from .assessment import Assessment, parse_assessment
 from .engine import ENGINE_VERSION
-from .engine.batch import BatchDecision, decide_frame
+from .engine.batch import BatchDecision, decide_frame, gc_paused
 from .engine.evaluate import Engine
 from .engine.facts import derive_facts
 from .engine.inputs import frame_inputs, kinds_of, record_frame
@@ -114,6 +114,11 @@ class Assistant:
         messages in ``input_errors``. ``prescriptions=False`` skips the per-row
         prescription JSON (the decision columns stay vectorised).
         """
+        with gc_paused():
+            return self._prescribe_frame(df, on_invalid, prescriptions, generated_at)
+
+    def _prescribe_frame(self, df: pd.DataFrame, on_invalid: str, prescriptions: bool,
+                         generated_at: str | None) -> pd.DataFrame:
         bd, bad, problems = self.decide_frame(df, on_invalid=on_invalid)
         out = pd.DataFrame(index=df.index)
         out["outcome"] = np.where(bad, "invalid_input", bd.column("outcome"))
@@ -121,7 +126,9 @@ class Assistant:
         out["clearance_required"] = _per_pattern(bd, lambda d: d["clearance"]["required"])
         out["clearance_before"] = _per_pattern(bd, lambda d: d["clearance"]["before"])
         out["referrals"] = _per_pattern(bd, lambda d: [r["to"] for r in d["referrals"]])
-        out["components"] = _per_pattern(bd, lambda d: [c["type"] for c in d["components"]])
+        # while deferred no exercise may start: the prescription lists no components either
+        out["components"] = _per_pattern(bd, lambda d: [] if d["outcome"] == "defer"
+                                         else [c["type"] for c in d["components"]])
         out["excluded"] = _per_pattern(bd, lambda d: [e["code"] for e in d["excluded"]])
         out["needs_review"] = _per_pattern(bd, lambda d: [r["code"] for r in d["needs_review"]])
         out["fired"] = _per_pattern(bd, lambda d: list(d["fired"]))

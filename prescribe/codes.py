@@ -19,7 +19,7 @@ alter heart rate), §4 (conditions with their own FITT-VP).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import InputProblem
@@ -280,7 +280,7 @@ SECRETAGOGUE_GROUPS: frozenset[str] = frozenset({"insulin", "sulfonylurea", "gli
 DIABETES_GROUPS: frozenset[str] = frozenset({"type1_diabetes", "type2_diabetes",
                                              "diabetes_unspecified"})
 
-_ICD_PATTERN = re.compile(r"^[A-Z]\d{2}(\.\d{1,4}[A-Z0-9]*)?$")
+_ICD_PATTERN = re.compile(r"^[A-Z]\d{2}(\.[0-9X]{1,4}[A-Z0-9]*)?$")  # also 国家临床版 I10.x00x002
 _ATC_PATTERN = re.compile(r"^[A-Z]\d{2}[A-Z]{0,2}\d{0,2}$")
 
 
@@ -331,8 +331,11 @@ CONDITION_GROUPS: frozenset[str] = frozenset(c.group for c in CONDITIONS)
 MEDICATION_GROUPS: frozenset[str] = frozenset(c.group for c in MEDICATIONS)
 
 
-def _resolve(items: Iterable[str], lookup, name: str,
-             row: int | None) -> tuple[tuple[str, ...] | None, list[InputProblem]]:
+Resolved = tuple[tuple[str, ...] | None, list[InputProblem]]
+
+
+def _resolve(items: Iterable[str], lookup: Callable[[str], Code | None], name: str,
+             row: int | None) -> Resolved:
     found: list[str] = []
     probs: list[InputProblem] = []
     for item in items:
@@ -355,17 +358,17 @@ def _suggest(item: str, name: str) -> str:
     return f"an {kind} or a listed synonym" + (f"; did you mean {shown}?" if hints else "")
 
 
-def resolve_conditions(items: list[str], row: int | None = None):
+def resolve_conditions(items: list[str], row: int | None = None) -> Resolved:
     """Map codes or synonyms to condition groups; returns (groups, problems)."""
     return _resolve(items, lookup_condition, "conditions", row)
 
 
-def resolve_medications(items: list[str], row: int | None = None):
+def resolve_medications(items: list[str], row: int | None = None) -> Resolved:
     """Map ATC codes/prefixes or drug names to medication groups; returns (groups, problems)."""
     return _resolve(items, lookup_medication, "medications", row)
 
 
-def resolve_symptoms(items: list[str], row: int | None = None):
+def resolve_symptoms(items: list[str], row: int | None = None) -> Resolved:
     """ACSM codes pass through; free text is kept for the engine's symptom mapper.
 
     Nothing is rejected here: a symptom the lexicon does not understand must reach a

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import activities as catalogue
 from .plan_text import COMPONENT_LABELS, EXCLUSION_LABELS, REFERRAL_LABELS, label, render_text
@@ -47,7 +48,7 @@ YOUTH_GROUPS = ("preschool_3_6", "youth_6_17")
 ENDURANCE_TYPES = ("aerobic", "outdoor_activity")
 
 
-def karvonen(hr_rest, hr_max, fraction):
+def karvonen(hr_rest: ArrayLike, hr_max: ArrayLike, fraction: ArrayLike) -> int | None | np.ndarray:
     """Target heart rate = rest + fraction × (max − rest), rounded half up to whole bpm.
 
     Works on scalars (returns ``int``) and numpy arrays (returns a float array, NaN where

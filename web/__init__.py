@@ -39,6 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     settings.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     settings.ensure_secret_key(app.config, app.instance_path)
+    from . import passwords
+
+    passwords.configure(app.config["ARGON2_PROFILE"])
     _keep_patient_data_out_of_logs(app)
 
     db.init_app(app)

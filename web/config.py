@@ -46,6 +46,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Login throttling: this many failures per username + address in the window locks
         # that pair until the window has passed.
         "LOGIN_MAX_FAILURES": 5,
+        # Argon2id cost (a profile of argon2-cffi); stored hashes keep their own cost.
+        "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
         "LOGIN_WINDOW_MINUTES": 15,
         # Share links printed as QR codes on plans expire after this many days.
         "SHARE_LINK_DAYS": 90,

@@ -220,6 +220,9 @@ def refresh_numbers(content: dict[str, Any], changed: set[str]) -> None:
             comp["hrr_percent"] = [lo, hi]
             comp["target_hr_bpm"] = [core_rx.karvonen(hr[0], hr[1], lo / 100),
                                      core_rx.karvonen(hr[0], hr[1], hi / 100)]
+        elif comp.get("target_hr_bpm") is not None:  # cannot recompute: never keep a stale one
+            comp["hrr_percent"] = comp["target_hr_bpm"] = None
+            comp["intensity_basis"] = "rpe"
     aerobic = next((c for c in content.get("components", []) if c.get("type") == "aerobic"),
                    None)
     if aerobic is not None and "aerobic" in changed and aerobic.get("minutes_per_session"):

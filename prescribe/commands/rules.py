@@ -42,9 +42,9 @@ def format_problem(p: RuleProblem) -> str:
     return f"{p.severity:7s} {where}{fld}: {p.message}{hint}"
 
 
-def _print(problems: Iterable[RuleProblem], out=sys.stdout) -> None:
+def _print(problems: Iterable[RuleProblem]) -> None:
     for p in problems:
-        print(format_problem(p), file=out)
+        print(format_problem(p))
 
 
 def _load(path: Path):

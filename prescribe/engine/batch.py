@@ -13,7 +13,9 @@ fact are recomputed, exactly as the single path applies them record by record.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +68,26 @@ class BatchDecision:
         return (self.patterns[p] for p in self.inverse)
 
 
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: a full collection walks every remembered
+    decision (tens of thousands of small dicts) and costs more than the whole evaluation."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int = CHUNK_ROWS) -> BatchDecision:
     """Evaluate every rule over every row of ``facts`` (vectorised) and combine per pattern."""
+    with gc_paused():
+        return _decide_frame(engine, facts, chunk_rows)
+
+
+def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDecision:
     n = facts.n
     before = FactFrame(n, dict(facts.columns), facts.kinds)
     nbits = len(engine.rules) + len(engine.reviews)

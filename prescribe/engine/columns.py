@@ -43,6 +43,14 @@ class CatCol:
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         return cls(codes.astype(np.intp, copy=False), list(uniques))
 
+    def compact(self) -> CatCol:
+        """The same column with each distinct level once (parsing can map "男" and "M" alike)."""
+        index: dict = {}
+        remap = np.array([index.setdefault(lv, len(index)) for lv in self.levels] + [-1], dtype=np.intp)
+        if len(index) == len(self.levels):
+            return self
+        return CatCol(remap[self.codes], list(index))
+
     def decoded(self) -> list:
         """One value per row (``None`` where missing)."""
         table = np.empty(len(self.levels) + 1, dtype=object)

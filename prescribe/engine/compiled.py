@@ -184,5 +184,5 @@ def leaf_mask(leaf: Leaf, spec: FactSpec, col: NumCol | CatCol,
     if op == ">=":
         return v >= c
     if op == "between":
-        return (v >= c[0]) & (v < c[1])
+        return (v >= c[0]) & (v <= c[1])
     return np.isin(v, np.asarray(c, dtype=float))  # op == "in"

@@ -57,9 +57,13 @@ def _has_any(ff: FactFrame, name: str, groups: frozenset[str]) -> np.ndarray:
 
 
 def _series(ff: FactFrame, name: str) -> pd.Series:
+    """A fact as a Series; coded facts stay categorical, so ``Series.map`` runs per value."""
     col = ff.get(name)
     if isinstance(col, NumCol):
         return pd.Series(col.values)
+    col = col.compact()
+    if all(isinstance(v, str) for v in col.levels):
+        return pd.Series(pd.Categorical.from_codes(col.codes, categories=col.levels))
     return pd.Series(col.decoded(), dtype=object)
 
 
@@ -239,6 +243,8 @@ def _score(ff: FactFrame, standard: str, rows: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame({"grade": pd.Series(dtype=object)})
     lines = {p.row for p in problems if p.severity == "error"}
     keep = [line not in lines for line in np.arange(len(clean)) + 2]
+    if not any(keep):  # e.g. an age the standard has no group for: no grade
+        return pd.DataFrame({"grade": pd.Series(dtype=object)})
     scored = standards.score_prepared(clean[keep], standard)
     scored.index = rows[np.asarray(keep, dtype=bool)]
     return scored

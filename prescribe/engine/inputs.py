@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from difflib import get_close_matches
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from ..assessment import PASSTHROUGH, Assessment, age_on, parse_value, validate_
 from ..errors import AssessmentError, InputProblem
 from ..vocabulary import BY_NAME, NUMERIC_KINDS, VARIABLES
 from .columns import CatCol, FactFrame, NumCol
+from .conditions import suggest
 
 YOUTH_FIELDS_ALLOWED_FOR_ADULTS = ("mvpa_min_per_day", "outdoor_min_per_day", "screen_min_per_day")
 
@@ -75,9 +75,9 @@ def frame_inputs(df: pd.DataFrame, kinds: Mapping[str, str], *, first_row: int =
             continue
         var = BY_NAME.get(col)
         if var is None or var.derived:
-            hint = get_close_matches(str(col), list(BY_NAME), n=1)
+            hint = suggest(col, [v.name for v in VARIABLES if not v.derived])
             problems.append(InputProblem(str(col), None, "unknown column", None,
-                                         f"did you mean {hint[0]}?" if hint else None))
+                                         f"did you mean {hint}?" if hint else None))
             bad[:] = True
     numeric = [c for c in df.columns if c in BY_NAME and BY_NAME[c].kind in NUMERIC_KINDS]
     if numeric:
@@ -118,10 +118,21 @@ def frame_inputs(df: pd.DataFrame, kinds: Mapping[str, str], *, first_row: int =
 
 def _parse_coded(var, raw: list, lines: np.ndarray) -> tuple[CatCol, list[InputProblem]]:
     """Parse a non-numeric column once per distinct raw value."""
-    keys = [None if _missing(v) else (tuple(v) if isinstance(v, list | np.ndarray) else v) for v in raw]
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
+    series = pd.Series(raw, dtype=object)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # list cells (from JSON): make them hashable, row by row
+        series = series.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    blank = np.array([_missing(u) for u in uniques] + [True], dtype=bool)
+    codes = np.where(blank[codes], -1, codes)
     levels, ok, errors = [], [], []
-    for u in uniques:
+    for u, is_blank in zip(uniques, blank[:-1], strict=True):
+        if is_blank:  # never referenced: its rows are missing
+            levels.append(None)
+            ok.append(False)
+            errors.append([])
+            continue
         value, probs = parse_value(var, list(u) if isinstance(u, tuple) else u)
         levels.append(value)
         errs = [p for p in probs if p.severity == "error"]
@@ -137,7 +148,7 @@ def _parse_coded(var, raw: list, lines: np.ndarray) -> tuple[CatCol, list[InputP
                             for p in errs)
     good = np.array(ok + [False], dtype=bool)
     codes = np.where(good[codes], codes, -1)
-    return CatCol(codes, levels), problems
+    return CatCol(codes, levels).compact(), problems
 
 
 def _cross_checks(ff: FactFrame, lines: np.ndarray) -> list[InputProblem]:

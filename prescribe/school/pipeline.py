@@ -54,65 +54,82 @@ def engine_inputs(screened: pd.DataFrame) -> pd.DataFrame:
     return screened[keep]
 
 
-def _joined(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Lists → ';'-joined text, once per distinct list object: the engine shares one list
-    among all rows of a decision pattern, so this loops over patterns, not children."""
-    keys = np.fromiter((id(v) for v in values), dtype=np.int64, count=len(values))
+def _patterns(values: np.ndarray, render: Any) -> tuple[list[Any], np.ndarray]:
+    """(rendered label per distinct object, index of each row's label).
+
+    The engine shares one list or string object among all rows of a decision pattern, so
+    grouping by object identity renders each pattern once instead of once per child.
+    """
+    keys = _IDS(values).astype(np.int64)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    labels = [None if values[i] is None else ";".join(map(str, values[i]))
-              for i in first.tolist()]
-    return pd.array(labels, dtype="string").take(inverse.reshape(-1))
+    return [render(values[i]) for i in first.tolist()], inverse.reshape(-1)
 
 
-def _errors_json(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    out = np.full(len(values), None, dtype=object)
-    for i in np.flatnonzero(pd.notna(values) & (values != None)):  # noqa: E711 - object array
-        out[i] = json.dumps(values[i], ensure_ascii=False)
-    return pd.array(out, dtype="string")
+_IDS = np.frompyfunc(id, 1, 1)
+
+
+def _scatter(labels: list[Any], inverse: np.ndarray, pos: np.ndarray, n: int,
+             dtype: str = "string") -> pd.api.extensions.ExtensionArray:
+    """Labels of the drafted rows placed at ``pos`` in an ``n``-row column (NA elsewhere)."""
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[pos] = inverse
+    return pd.array(labels, dtype=dtype).take(codes, allow_fill=True)
+
+
+def _join(v: Any) -> str | None:
+    return None if v is None else ";".join(map(str, v))
+
+
+def _scalar(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+
+def _json(v: Any) -> str | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else json.dumps(
+        v, ensure_ascii=False, default=str)
+
+
+def _empty(name: str, n: int) -> Any:
+    if name.startswith("rx_target"):
+        return np.full(n, np.nan)
+    dtype = "boolean" if name == "rx_clearance_required" else "string"
+    return pd.array([], dtype=dtype).take(np.full(n, -1), allow_fill=True)
 
 
 def _attach(screened: pd.DataFrame, rx: pd.DataFrame | None, chosen: np.ndarray,
             invalid: np.ndarray) -> pd.DataFrame:
+    """Add ``prescribed`` and the ``rx_*`` columns; ``invalid`` rows read invalid_input."""
     n = len(screened)
     out = screened
-    outcome = np.full(n, None, dtype=object)
-    outcome[invalid] = "invalid_input"
     cols: dict[str, Any] = {}
+    outcome_labels: list[Any] = ["invalid_input"]
+    outcome_codes = np.where(invalid, 0, -1).astype(np.int64)
     if rx is not None and len(rx):
         pos = np.flatnonzero(chosen)
-        outcome[pos] = rx["outcome"].to_numpy(dtype=object)
+        labels, inverse = _patterns(rx["outcome"].to_numpy(dtype=object), _scalar)
+        outcome_codes[pos] = inverse + 1
+        outcome_labels += labels
         for c in ("intensity_cap", "clearance_before"):
-            full = np.full(n, None, dtype=object)
-            full[pos] = rx[c].to_numpy(dtype=object)
-            cols[f"rx_{c}"] = full
-        req = np.full(n, None, dtype=object)
-        req[pos] = rx["clearance_required"].to_numpy(dtype=object)
-        cols["rx_clearance_required"] = pd.array(req, dtype="boolean")
+            cols[f"rx_{c}"] = _scatter(*_patterns(rx[c].to_numpy(dtype=object), _scalar),
+                                       pos, n)
+        cols["rx_clearance_required"] = _scatter(*_patterns(
+            rx["clearance_required"].to_numpy(dtype=object), _scalar), pos, n, "boolean")
         for c in RX_LISTS:
-            full = np.full(n, None, dtype=object)
-            full[pos] = rx[c].to_numpy(dtype=object)
-            cols[f"rx_{c}"] = _joined(full)
+            cols[f"rx_{c}"] = _scatter(*_patterns(rx[c].to_numpy(dtype=object), _join), pos, n)
         for c in ("target_hr_lo", "target_hr_hi"):
             full = np.full(n, np.nan)
             full[pos] = rx[c].to_numpy(dtype=float, na_value=np.nan)
             cols[f"rx_{c}"] = full
-        errs = np.full(n, None, dtype=object)
-        errs[pos] = rx["input_errors"].to_numpy(dtype=object)
-        cols["rx_input_errors"] = _errors_json(errs)
-        if "prescription" in rx.columns:
-            js = np.full(n, None, dtype=object)
-            js[pos] = [None if p is None else json.dumps(p, ensure_ascii=False, default=str)
-                       for p in rx["prescription"]]
-            cols["rx_prescription"] = pd.array(js, dtype="string")
+        cols["rx_input_errors"] = _scatter(*_patterns(
+            rx["input_errors"].to_numpy(dtype=object), _json), pos, n)
+        if "prescription" in rx.columns:  # one document per child: nothing to share
+            docs = [_json(p) for p in rx["prescription"]]
+            cols["rx_prescription"] = _scatter(docs, np.arange(len(docs)), pos, n)
     out["prescribed"] = chosen
-    out["rx_outcome"] = pd.array(outcome, dtype="string")
-    for name in RX_COLUMNS[1:]:
-        out[name] = cols.get(name, pd.array([None] * n, dtype="boolean") if name ==
-                             "rx_clearance_required" else np.full(n, np.nan) if
-                             name.startswith("rx_target") else pd.array([None] * n,
-                                                                        dtype="string"))
-    if "rx_prescription" in cols:
-        out["rx_prescription"] = cols["rx_prescription"]
+    cols["rx_outcome"] = pd.array(outcome_labels, dtype="string").take(outcome_codes,
+                                                                      allow_fill=True)
+    for name in (*RX_COLUMNS, *(["rx_prescription"] if "rx_prescription" in cols else [])):
+        out[name] = cols[name] if name in cols else _empty(name, n)
     return out
 
 
@@ -155,13 +172,16 @@ def run_pipeline(frame: pd.DataFrame, assistant: Prescriber | None = None, *,
     invalid = screened["input_errors"].to_numpy() > 0
     if "has_error" in screened.columns:  # an import preview's own template checks
         invalid |= screened["has_error"].astype("boolean").fillna(False).to_numpy(bool)
+    drafting = assistant is not None and prescribe_for != "none"
     wanted = np.zeros(len(screened), dtype=bool)
-    if assistant is not None and prescribe_for != "none":
+    if drafting:
         wanted = screened["flagged"].to_numpy(bool) if prescribe_for == "flagged" else ~wanted
     chosen = wanted & ~invalid
     rx = None
     if chosen.any():
         rx = assistant.prescribe_frame(engine_inputs(screened[chosen]), on_invalid="mark",
                                        prescriptions=prescriptions)
-    out = _attach(screened, rx, chosen, invalid & wanted)
+    # a row with a bad cell is reported as such even when it raised no flag: the flags
+    # were computed without that value
+    out = _attach(screened, rx, chosen, invalid & drafting)
     return canonical(out)

@@ -60,24 +60,22 @@ def _hint(p: InputProblem) -> InputProblem:
     return p
 
 
-def _check_numeric(name: str, values: pd.Series, lines: np.ndarray) -> list[InputProblem]:
+def _check_numeric(name: str, num: np.ndarray, lines: np.ndarray) -> list[InputProblem]:
+    """``validate_frame``'s checks on an already numeric column, in a few array passes."""
     var = BY_NAME[name]
-    num = values.to_numpy(dtype=float, na_value=np.nan)
-    finite = np.isfinite(num) | np.isnan(num)
-    bad_range = np.zeros(len(num), dtype=bool)
-    if var.lo is not None:
-        bad_range |= num < var.lo
-    if var.hi is not None:
-        bad_range |= num > var.hi
-    not_whole = np.zeros(len(num), dtype=bool)
-    if var.kind == "count":
-        with np.errstate(invalid="ignore"):
-            not_whole = (num % 1 != 0) & ~np.isnan(num) & finite
+    lo = -np.inf if var.lo is None else var.lo
+    hi = np.inf if var.hi is None else var.hi
+    with np.errstate(invalid="ignore"):
+        given = ~np.isnan(num)
+        bad = ~((num >= lo) & (num <= hi)) & given  # also catches ±inf
+        if var.kind == "count":
+            bad |= (num != np.floor(num)) & given
     out = []
-    for i in np.flatnonzero(~finite | bad_range | not_whole):
-        reason = ("not a number" if not finite[i] else "must be a whole number"
-                  if not_whole[i] and not bad_range[i] else "impossible value")
-        out.append(InputProblem(name, float(num[i]), reason, int(lines[i]), var.allowed))
+    for i in np.flatnonzero(bad):
+        value = float(num[i])
+        reason = ("not a number" if math.isinf(value) else "impossible value"
+                  if not lo <= value <= hi else "must be a whole number")
+        out.append(InputProblem(name, value, reason, int(lines[i]), var.allowed))
     return out
 
 
@@ -111,7 +109,7 @@ def prepare_frame(frame: pd.DataFrame, standard: str, edition: str
     ``prescribe.tabular.read_table`` makes it), else data-row position + 2 (a header line).
     """
     lines = _lines(frame)
-    clean = pd.DataFrame(index=frame.index)
+    columns: dict[str, np.ndarray] = {}
     problems: list[InputProblem] = []
     slow: dict[str, pd.Series] = {}
     for name in numeric_inputs(standard, edition):
@@ -122,8 +120,8 @@ def prepare_frame(frame: pd.DataFrame, standard: str, edition: str
             parsed = parse_min_sec(col)
             col = parsed.astype(object).where(~(col.notna() & parsed.isna()), col)
         if is_numeric_dtype(col):
-            problems += _check_numeric(name, col, lines)
-            clean[name] = col.astype(float)
+            columns[name] = col.to_numpy(dtype=float, na_value=np.nan, copy=True)
+            problems += _check_numeric(name, columns[name], lines)
         else:
             slow[name] = col
     if slow:
@@ -131,11 +129,12 @@ def prepare_frame(frame: pd.DataFrame, standard: str, edition: str
                                         first_row=0)
         problems += [dataclasses.replace(p, row=int(lines[p.row])) for p in probs]
         for name in slow:
-            clean[name] = checked[name].to_numpy(dtype=float, na_value=np.nan)
-    for name in clean.columns:  # bad cells become missing in the clean frame
-        bad = {p.row for p in problems if p.field == name}
+            columns[name] = checked[name].to_numpy(dtype=float, na_value=np.nan, copy=True)
+    for name, values in columns.items():  # bad cells become missing in the clean frame
+        bad = [p.row for p in problems if p.field == name]
         if bad:
-            clean.loc[np.isin(lines, list(bad)), name] = np.nan
+            values[np.isin(lines, bad)] = np.nan
+    clean = pd.DataFrame(columns, index=frame.index, copy=False)
     problems += _check_sex(frame, clean, lines)
     if standard == "student":
         problems += _check_grade(frame, clean, lines, edition)
@@ -149,6 +148,7 @@ def prepare_frame(frame: pd.DataFrame, standard: str, edition: str
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The column with blank text as missing (all missing when the column is absent)."""
     if name not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype=object)
     col = frame[name]
@@ -157,18 +157,29 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     return col.where(~(col.isna() | col.astype(str).str.strip().eq("")))
 
 
-def _canonical(col: pd.Series, known: Mapping[str, str]) -> pd.Series:
-    fast = col.map(known) if col.dtype != float else pd.Series(np.nan, index=col.index)
-    todo = fast.isna() & col.notna()
-    if todo.any():
-        text = col[todo].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
-        fast[todo] = text.map(known)
-    return fast
+def _coded(frame: pd.DataFrame, name: str, known: Mapping[str, str]
+           ) -> tuple[pd.Series, pd.Series]:
+    """(raw with blanks as missing, canonical code or NaN); codes already canonical are
+    recognised in one hashing pass, the rest are stripped, '1.0' → '1', and mapped."""
+    if name not in frame.columns:
+        empty = pd.Series(np.nan, index=frame.index, dtype=object)
+        return empty, empty
+    col = frame[name]
+    direct = col.isin(sorted(set(known.values())))
+    if direct.all():
+        return col, col
+    canon = col.astype(object).where(direct)
+    raw = col.astype(object)
+    rest = (~direct & col.notna()).to_numpy()
+    if rest.any():
+        text = col[rest].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+        canon[rest] = text.map(known).to_numpy(dtype=object)
+        raw[rest] = text.where(text.ne(""), None).to_numpy(dtype=object)
+    return raw, canon
 
 
 def _check_sex(frame: pd.DataFrame, clean: pd.DataFrame, lines: np.ndarray) -> list[InputProblem]:
-    raw = _text(frame, "sex")
-    sex = _canonical(raw, SEX_ALIASES)
+    raw, sex = _coded(frame, "sex", SEX_ALIASES)
     clean["sex"] = sex
     return [InputProblem("sex", raw.iat[i], "missing: sex is required" if pd.isna(raw.iat[i])
                          else "not an allowed value", int(lines[i]), SEX_ALLOWED)
@@ -178,8 +189,7 @@ def _check_sex(frame: pd.DataFrame, clean: pd.DataFrame, lines: np.ndarray) -> l
 def _check_grade(frame: pd.DataFrame, clean: pd.DataFrame, lines: np.ndarray,
                  edition: str) -> list[InputProblem]:
     known = {c: c for c in compile_student(edition).group_of_code}
-    raw = _text(frame, "grade_code")
-    grade = _canonical(raw, known)
+    raw, grade = _coded(frame, "grade_code", known)
     clean["grade_code"] = grade
     allowed = " | ".join(known)
     return [InputProblem("grade_code", raw.iat[i], "missing: the grade code is required"

@@ -3,10 +3,11 @@
 A score table gives, per *key* (grade group × sex, or age band × sex) and item, a ladder of
 levels: ``higher_better`` thresholds are the smallest result earning a score, and
 ``lower_better`` thresholds the largest time earning it (both inclusive). The number of
-levels a result reaches, counted from the bottom, picks its score. The vectorised count
-compares the whole column with one level at a time (about 20 levels), which is exact for
-any float; the scalar count bisects a sorted list. Two algorithms on purpose: the property
-tests compare them on thousands of random records.
+levels a result reaches, counted from the bottom, picks its score. The vectorised path
+sorts the rows by key once (:class:`Blocks`) and runs one ``numpy.searchsorted`` per key
+and item on the contiguous block; the scalar path bisects the same ladder. Both compare
+the raw floats with the thresholds, so they are exact; property tests also compare them
+with a naive oracle.
 
 Rounding to the recording resolution (BMI, height, weight) is done on integer tenths,
 ``floor(x * 10 + 0.5 + 1e-9)``: half up, as results are reported in China (四舍五入). The
@@ -39,35 +40,59 @@ def tenths_one(value: float) -> int:
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """Row positions grouped by key: ``order[bounds[k]:bounds[k + 1]]`` are key ``k``'s rows."""
+
+    order: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def of(cls, keys: np.ndarray, n_keys: int) -> Blocks:
+        order = np.argsort(keys, kind="stable")
+        return cls(order, np.searchsorted(keys[order], np.arange(n_keys + 1)))
+
+
+@dataclass(frozen=True)
 class LevelTable:
     """The score ladder of one item for every key.
 
-    ``thresholds`` is (levels, keys), lowest score first, padded beyond a key's last level
-    with a value no result reaches; ``scores`` is (keys, levels + 1) with column 0 holding
-    the score below the lowest level (0 in the student standard, NaN = unscored in the 2003
-    physique standard). ``ladders`` holds the same thresholds sorted ascending, per key, for
-    the scalar path.
+    ``ladders[k]`` holds key ``k``'s thresholds sorted ascending (a tuple for bisect,
+    ``arrays[k]`` the same as numpy); ``scores`` is (keys, levels + 1) with column ``c``
+    the score of a result reaching ``c`` levels, column 0 the score below the lowest level
+    (0 in the student standard, NaN = unscored in the 2003 physique standard).
     """
 
     item: str
     higher_better: bool
-    thresholds: np.ndarray
     scores: np.ndarray
     applies: np.ndarray
     ladders: tuple[tuple[float, ...], ...]
+    arrays: tuple[np.ndarray, ...]
 
-    def count(self, values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """Number of levels each result reaches (0 for NaN)."""
-        reached = np.zeros(len(values), dtype=np.int64)
-        for level in self.thresholds:
-            limit = np.take(level, keys)
-            reached += (values >= limit) if self.higher_better else (values <= limit)
-        return reached
+    def block_score(self, key: int, values: np.ndarray) -> np.ndarray:
+        """Scores of one key's results (NaN where missing or the item does not apply)."""
+        if not self.applies[key]:
+            return np.full(len(values), np.nan)
+        ladder = self.arrays[key]
+        if self.higher_better:
+            reached = np.searchsorted(ladder, values, side="right")
+        else:
+            reached = len(ladder) - np.searchsorted(ladder, values, side="left")
+        got = self.scores[key, reached]
+        got[np.isnan(values)] = np.nan
+        return got
 
-    def score(self, values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """Score per row; NaN where the value is missing or the item does not apply."""
-        got = self.scores[keys, self.count(values, keys)]
-        return np.where(np.take(self.applies, keys) & ~np.isnan(values), got, np.nan)
+    def score(self, values: np.ndarray, blocks: Blocks) -> np.ndarray:
+        """Score per row (rows in any order); NaN where missing or not applicable."""
+        ordered = values[blocks.order]
+        got = np.full(len(values), np.nan)
+        for key in np.flatnonzero(self.applies):
+            start, end = blocks.bounds[key], blocks.bounds[key + 1]
+            if start < end:
+                got[start:end] = self.block_score(key, ordered[start:end])
+        out = np.empty_like(got)
+        out[blocks.order] = got
+        return out
 
     def count_one(self, value: float, key: int) -> int:
         ladder = self.ladders[key]
@@ -98,10 +123,8 @@ def build_level_tables(frame: pd.DataFrame, key_of: dict[tuple, int], key_cols: 
             raise StandardsError(f"{table}: item {item!r} has direction(s) {list(directions)}")
         higher = directions[0] == "higher_better"
         open_end = -np.inf if higher else np.inf
-        pad = np.inf if higher else -np.inf
         groups = list(rows.groupby(key_cols, sort=False))
         levels = max(len(g) for _, g in groups)
-        thr = np.full((levels, n_keys), pad)
         scores = np.full((n_keys, levels + 1), np.nan)
         applies = np.zeros(n_keys, dtype=bool)
         ladders: list[tuple[float, ...]] = [()] * n_keys
@@ -119,15 +142,11 @@ def build_level_tables(frame: pd.DataFrame, key_of: dict[tuple, int], key_cols: 
                                      f"with the score: {t.tolist()}")
             if not np.diff(g["score"].to_numpy()).all():
                 raise StandardsError(f"{table}: duplicate score level for {item!r} {label}")
-            thr[: len(t), key] = t
             scores[key, 0] = below
             scores[key, 1: len(t) + 1] = g["score"].to_numpy(dtype=float)
             applies[key] = True
             ladders[key] = tuple(sorted(t.tolist()))
-        out[str(item)] = LevelTable(str(item), higher, thr, scores, applies, tuple(ladders))
+        out[str(item)] = LevelTable(str(item), higher, scores, applies, tuple(ladders),
+                                    tuple(np.asarray(lad, dtype=float) for lad in ladders))
     return out
 
-
-def band_index(lower_bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Index of the band whose inclusive lower bound (sorted, first = -inf) a value reaches."""
-    return np.searchsorted(lower_bounds, values, side="right") - 1

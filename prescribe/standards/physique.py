@@ -24,8 +24,8 @@ import pandas as pd
 
 from ..errors import StandardsError
 from ..vocabulary import ITEM_CODES
-from .lookup import LevelTable, build_level_tables, tenths
-from .student import SEXES, _bit_names, _column, _int_array, band_index_rows
+from .lookup import Blocks, LevelTable, build_level_tables, tenths
+from .student import SEXES, _bit_names, _column, _int_array, band_index_rows, female, labels
 from .tables import load_table
 
 HW_SCORES = (1, 3, 5, 3, 1)
@@ -173,7 +173,8 @@ def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     band = tables.band_of(_column(clean, "age_years"))
     if (band < 0).any():
         raise StandardsError("score_physique got ages outside the edition's bands; validate first")
-    keys = band * 2 + clean["sex"].eq("F").to_numpy(dtype=np.int64)
+    keys = band * 2 + female(clean)
+    blocks = Blocks.of(keys, len(tables.band_labels) * 2)
     height, weight = _column(clean, "height_cm"), _column(clean, "weight_kg")
     height_m = height / 100.0
     required = tables.required[keys]
@@ -184,12 +185,12 @@ def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     total = np.where(np.isnan(hw), 0, hw)
     out: dict[str, object] = {
         "bmi": tenths(weight / (height_m * height_m)) / 10.0,
-        "age_band": np.asarray(tables.band_labels, dtype=object)[band],
+        "age_band": labels(band, tables.band_labels),
         "score_height_weight": _int_array(np.where(required[:, 0], hw, np.nan)),
     }
     for j, item in enumerate(tables.items, start=1):
         values = _column(clean, item)
-        score = np.where(required[:, j], tables.levels[item].score(values, keys), np.nan)
+        score = np.where(required[:, j], tables.levels[item].score(values, blocks), np.nan)
         missing |= np.where(np.isnan(values) & required[:, j], 1 << j, 0)
         unscored |= np.where(~np.isnan(values) & np.isnan(score) & required[:, j], 1 << j, 0)
         total += np.where(np.isnan(score), 0, score)
@@ -199,8 +200,9 @@ def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     grade_idx = (points[:, None] >= tables.grade_cuts[keys]).sum(axis=1)
     names = ("height_weight", *tables.items)
     out["total_points"] = pd.arrays.IntegerArray(points, ~complete)
-    out["grade"] = np.where(complete, np.asarray(tables.grade_labels)[grade_idx], "")
+    out["grade"] = labels(np.where(complete, grade_idx, len(tables.grade_labels)),
+                          (*tables.grade_labels, ""))
     out["missing_items"] = _bit_names(missing, names)
     out["unscored_items"] = _bit_names(unscored, names)
-    out["standard_edition"] = tables.edition
-    return pd.DataFrame(out, index=clean.index)
+    out["standard_edition"] = labels(np.zeros(len(clean), dtype=np.int64), (tables.edition,))
+    return pd.DataFrame(out, index=clean.index, copy=False)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import StandardsError
 from ..tabular import TEMPLATE_HEADERS
-from .lookup import LevelTable, build_level_tables, tenths
+from .lookup import Blocks, LevelTable, build_level_tables, tenths
 from .tables import load_table
 
 SEXES = ("M", "F")
@@ -121,8 +121,15 @@ def _compile_bmi(edition: str, key_of: dict, n_keys: int) -> tuple[np.ndarray, n
 
 
 def student_keys(clean: pd.DataFrame, tables: StudentTables) -> np.ndarray:
-    groups = clean["grade_code"].map(tables.group_of_code).to_numpy(dtype=np.int64)
-    return groups * 2 + clean["sex"].eq("F").to_numpy(dtype=np.int64)
+    """Key per row: grade group × 2 + (1 for F); grade codes and sex must be validated."""
+    codes, grades = pd.factorize(clean["grade_code"])
+    groups = np.array([tables.group_of_code[g] for g in grades], dtype=np.int64)[codes]
+    return groups * 2 + female(clean)
+
+
+def female(clean: pd.DataFrame) -> np.ndarray:
+    codes, sexes = pd.factorize(clean["sex"])
+    return np.array([s == "F" for s in sexes], dtype=np.int64)[codes]
 
 
 def _column(clean: pd.DataFrame, name: str) -> np.ndarray:
@@ -132,43 +139,72 @@ def _column(clean: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def score_students(clean: pd.DataFrame, tables: StudentTables) -> pd.DataFrame:
-    """Score validated rows (sex ``M``/``F``, canonical grade codes, numeric items)."""
+    """Score validated rows (sex ``M``/``F``, canonical grade codes, numeric items).
+
+    Rows are sorted by key once; every key's rows then form one contiguous block scored
+    with that key's ladders and weights as scalars, and the results are put back in the
+    input order at the end.
+    """
     n = len(clean)
-    keys = student_keys(clean, tables)
-    height = _column(clean, "height_cm") / 100.0
-    bmi_t = tenths(_column(clean, "weight_kg") / (height * height))
-    bmi_cat = band_index_rows(tables.bmi_lower, keys, bmi_t)
-    bmi_score = np.where(np.isnan(bmi_t), np.nan, tables.bmi_scores[keys, bmi_cat])
-    weights = tables.weights[keys]
-    hundredths = np.where(np.isnan(bmi_score), 0, bmi_score) * weights[:, 0]
-    missing_bits = np.where(np.isnan(bmi_score) & (weights[:, 0] > 0), 1, 0).astype(np.int64)
-    out: dict[str, object] = {
-        "bmi": bmi_t / 10.0,
-        "bmi_category": pd.Categorical.from_codes(np.where(np.isnan(bmi_t), -1, bmi_cat),
-                                                  BMI_CATEGORIES),
-        "score_bmi": _int_array(bmi_score),
-    }
-    for j, item in enumerate(tables.items, start=1):
-        values = _column(clean, item)
-        score = tables.levels[item].score(values, keys)
-        present = ~np.isnan(score)
-        hundredths += np.where(present, score, 0) * weights[:, j]
-        missing_bits |= np.where(~present & (weights[:, j] > 0), 1 << j, 0)
-        out[f"score_{item}"] = _int_array(score)
+    blocks = Blocks.of(student_keys(clean, tables), tables.n_keys)
+    order = blocks.order
+    col = {name: _column(clean, name)[order] for name in
+           ("height_cm", "weight_kg", *tables.items)}
+    metres = col["height_cm"] / 100.0
+    bmi_t = tenths(col["weight_kg"] / (metres * metres))
+    bmi_cat = np.full(n, -1, dtype=np.int64)
+    scores = {name: np.full(n, np.nan) for name in ("bmi", *tables.items)}
+    hundredths = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=np.int64)
     bonus = np.zeros(n, dtype=np.int64)
-    for item, table in tables.bonus.items():
-        got = table.score(_column(clean, item), keys)
-        bonus += np.where(np.isnan(got), 0, got).astype(np.int64)
+    for key in range(tables.n_keys):
+        rows = slice(blocks.bounds[key], blocks.bounds[key + 1])
+        if rows.start == rows.stop:
+            continue
+        weights = tables.weights[key]
+        bmi = bmi_t[rows]
+        cat = np.searchsorted(tables.bmi_lower[key, 1:], bmi, side="right")
+        bmi_cat[rows] = np.where(np.isnan(bmi), -1, cat)
+        scores["bmi"][rows] = np.where(np.isnan(bmi), np.nan, tables.bmi_scores[key, cat])
+        for j, name in enumerate(("bmi", *tables.items)):
+            got = scores[name][rows] if j == 0 else tables.levels[name].block_score(
+                key, col[name][rows])
+            scores[name][rows] = got
+            if weights[j]:
+                present = ~np.isnan(got)
+                hundredths[rows] += np.where(present, got, 0).astype(np.int64) * weights[j]
+                missing[rows] |= np.where(present, 0, 1 << j)
+        for name, table in tables.bonus.items():
+            if table.applies[key]:
+                got = table.block_score(key, col[name][rows])
+                bonus[rows] += np.where(np.isnan(got), 0, got).astype(np.int64)
     bonus = np.minimum(bonus, tables.bonus_cap)
-    total = hundredths.astype(np.int64) + 100 * bonus
-    complete = missing_bits == 0
-    grade_idx = np.searchsorted(np.asarray(tables.grade_cuts), (total + 5) // 10, side="right")
-    out["bonus_points"] = pd.array(bonus, dtype="Int64")
-    out["total_score"] = np.where(complete, total / 100.0, np.nan)
-    out["grade"] = np.where(complete, np.asarray(tables.grade_labels)[grade_idx], "")
-    out["missing_items"] = _bit_names(missing_bits, ("bmi", *tables.items))
-    out["standard_edition"] = tables.edition
-    return pd.DataFrame(out, index=clean.index)
+    total = hundredths + 100 * bonus
+    complete = missing == 0
+    grade = np.searchsorted(np.asarray(tables.grade_cuts), (total + 5) // 10, side="right")
+    no_grade = len(tables.grade_labels)
+    sorted_out: dict[str, object] = {
+        "bmi": bmi_t / 10.0,
+        "bmi_category": bmi_cat,
+        **{f"score_{name}": scores[name] for name in ("bmi", *tables.items)},
+        "bonus_points": bonus,
+        "total_score": np.where(complete, total / 100.0, np.nan),
+        "grade": np.where(complete, grade, no_grade),
+        "missing_items": missing,
+    }
+    out: dict[str, object] = {}
+    for name, values in sorted_out.items():
+        back = np.empty_like(values)
+        back[order] = values
+        out[name] = back
+    out["bmi_category"] = pd.Categorical.from_codes(out["bmi_category"], BMI_CATEGORIES)
+    for name in ("bmi", *tables.items):
+        out[f"score_{name}"] = _int_array(out[f"score_{name}"])
+    out["bonus_points"] = pd.array(out["bonus_points"], dtype="Int64")
+    out["grade"] = labels(out["grade"], (*tables.grade_labels, ""))
+    out["missing_items"] = _bit_names(out["missing_items"], ("bmi", *tables.items))
+    out["standard_edition"] = labels(np.zeros(n, dtype=np.int64), (tables.edition,))
+    return pd.DataFrame(out, index=clean.index, copy=False)
 
 
 def band_index_rows(lower: np.ndarray, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -184,10 +220,16 @@ def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
 
 
-def _bit_names(bits: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-    """Turn per-row bit masks into ';'-joined names via the few distinct patterns."""
-    patterns, inverse = np.unique(bits, return_inverse=True)
-    labels = np.array([";".join(n for j, n in enumerate(names) if p >> j & 1)
-                       for p in patterns.tolist()], dtype=object)
-    return labels[inverse]
+def labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
+    """Text column from integer codes (categorical: a million rows share a few strings)."""
+    return pd.Categorical.from_codes(codes, categories=list(names))
+
+
+def _bit_names(bits: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
+    """Per-row bit masks as ';'-joined item names ('' for none), via the few patterns seen."""
+    patterns = np.flatnonzero(np.bincount(bits, minlength=1))
+    lookup = np.zeros(int(patterns.max()) + 1, dtype=np.int64)
+    lookup[patterns] = np.arange(len(patterns))
+    return labels(lookup[bits], tuple(";".join(n for j, n in enumerate(names) if p >> j & 1)
+                                      for p in patterns.tolist()))
 

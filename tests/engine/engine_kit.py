@@ -95,8 +95,37 @@ def baseline_rules() -> list[dict]:
         rule("base-youth", leaf("age_group", "==", "youth_6_17"),
              [comp("aerobic", (5, 7), (30, 60), ("moderate", "vigorous"))], 10, "baseline"),
         rule("base-adult", leaf("age_group", "in", ["adult_18_64", "older_65_plus"]),
-             [comp("aerobic", (3, 5), (30, 60), ("moderate", "vigorous"), hrr_percent=(40, 75)),
+             [comp("aerobic", (3, 7), (30, 60), ("moderate", "vigorous"), hrr_percent=(40, 75)),
               comp("resistance", (2, 3), (20, 40), ("light", "moderate"))], 10, "baseline"),
         rule("base-preschool", leaf("age_group", "==", "preschool_3_6"),
              [comp("aerobic", (5, 7), (30, 60), ("light", "moderate"))], 10, "baseline"),
+    ]
+
+
+def clinical_rules() -> list[dict]:
+    """A small but realistic rule set over real derived facts: a hard stop, BP tables with
+    review_if_missing, ACSM-style screening, a `set`, modifiers, an always-on rule."""
+    return baseline_rules() + [
+        rule("fever", leaf("acute_illness", "==", True), [defer()], 100, "hard_stop"),
+        rule("bp-grade2", {"any": [leaf("sbp_mmhg", "between", [160, 179]), leaf("dbp_mmhg", "between", [100, 109])]},
+             [clearance(), cap("moderate"), refer()], 80, review_if_missing=["sbp_mmhg", "dbp_mmhg"]),
+        rule("bp-grade3", {"any": [leaf("sbp_mmhg", ">=", 180), leaf("dbp_mmhg", ">=", 110)]},
+             [clearance(), cap("light"), refer("physician", "urgent")], 85),
+        rule("inactive-disease", {"all": [leaf("regularly_active", "==", False), leaf("screening_disease", "==", True)]},
+             [clearance()], 70),
+        rule("active-disease", {"all": [leaf("regularly_active", "==", True), leaf("known_cmr_disease", "==", True)]},
+             [clearance("vigorous")], 70),
+        rule("af-marker", leaf("conditions", "has", "atrial_fibrillation"), [set_fact("hr_valid_marker", False)], 90),
+        rule("rpe-when-no-hr", leaf("hr_valid_marker", "==", False), [precaution("use_rpe")], 20),
+        rule("obese", {"all": [leaf("bmi_class", ">=", "obese"), leaf("age_group", "!=", "youth_6_17")]},
+             [comp("aerobic", (5, 7), (40, 60), ("light", "moderate"), weekly_minutes=(250, 300)),
+              exclude("high_impact_jumping")], 40, "condition"),
+        rule("older", {"all": [leaf("age_years", ">=", 65), {"not": leaf("sex", "==", "M")}]},
+             [cap("moderate"), comp("neuromotor_balance", (2, 3), (10, 20), ("light", "moderate"))], 35, "condition"),
+        rule("copd", leaf("conditions", "has", "copd"),
+             [comp("breathing", (3, 5), (10, 20), ("light", "light")), cap("moderate")], 45, "condition"),
+        rule("waist-unknown", {"all": [leaf("waist_cm", "missing", True), leaf("age_group", "in",
+                                                                                 ["adult_18_64", "older_65_plus"])]},
+             [precaution("measure_waist")], 5),
+        rule("always", {"all": []}, [precaution("warning_signs")], 1),
     ]

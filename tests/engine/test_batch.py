@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from engine_kit import (
-    baseline_rules,
-    cap,
-    clearance,
-    comp,
-    defer,
-    exclude,
-    files,
-    leaf,
-    precaution,
-    refer,
-    rule,
-    set_fact,
-)
+from engine_kit import baseline_rules, cap, clinical_rules, files, leaf, rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,30 +14,7 @@ from prescribe.engine.columns import FactFrame
 from prescribe.engine.evaluate import Engine
 from prescribe.engine.inputs import kinds_of
 
-RULES = baseline_rules() + [
-    rule("fever", leaf("acute_illness", "==", True), [defer()], 100, "hard_stop"),
-    rule("bp-grade2", {"any": [leaf("sbp_mmhg", "between", [160, 179]), leaf("dbp_mmhg", "between", [100, 109])]},
-         [clearance(), cap("moderate"), refer()], 80, review_if_missing=["sbp_mmhg", "dbp_mmhg"]),
-    rule("bp-grade3", {"any": [leaf("sbp_mmhg", ">=", 180), leaf("dbp_mmhg", ">=", 110)]},
-         [clearance(), cap("light"), refer("physician", "urgent")], 85),
-    rule("inactive-disease", {"all": [leaf("regularly_active", "==", False), leaf("screening_disease", "==", True)]},
-         [clearance()], 70),
-    rule("active-disease", {"all": [leaf("regularly_active", "==", True), leaf("known_cmr_disease", "==", True)]},
-         [clearance("vigorous")], 70),
-    rule("af-marker", leaf("conditions", "has", "atrial_fibrillation"), [set_fact("hr_valid_marker", False)], 90),
-    rule("rpe-when-no-hr", leaf("hr_valid_marker", "==", False), [precaution("use_rpe")], 20),
-    rule("obese", {"all": [leaf("bmi_class", ">=", "obese"), leaf("age_group", "!=", "youth_6_17")]},
-         [comp("aerobic", (5, 7), (40, 60), ("light", "moderate"), weekly_minutes=(250, 300)),
-          exclude("high_impact_jumping")], 40, "condition"),
-    rule("older", {"all": [leaf("age_years", ">=", 65), {"not": leaf("sex", "==", "M")}]},
-         [cap("moderate"), comp("neuromotor_balance", (2, 3), (10, 20), ("light", "moderate"))], 35, "condition"),
-    rule("copd", leaf("conditions", "has", "copd"),
-         [comp("breathing", (3, 5), (10, 20), ("light", "light")), cap("moderate")], 45, "condition"),
-    rule("waist-unknown", {"all": [leaf("waist_cm", "missing", True), leaf("age_group", "in",
-                                                                             ["adult_18_64", "older_65_plus"])]},
-         [precaution("measure_waist")], 5),
-    rule("always", {"all": []}, [precaution("warning_signs")], 1),
-]
+RULES = clinical_rules()
 
 NUM = lambda lo, hi, step: st.one_of(st.none(), st.integers(int(lo / step), int(hi / step)).map(  # noqa: E731
     lambda k: round(k * step, 4)))
@@ -124,4 +88,5 @@ def test_wide_keys_over_64_rules_and_empty_frames():
     for i, rec in enumerate(records):
         assert batch.decision(i) is engine.decide(rec)
     empty = decide_frame(engine, FactFrame.from_records([], kinds_of(engine.registry)))
-    assert empty.n == 0 and empty.patterns == []
+    assert empty.n == 0
+    assert empty.patterns == []

@@ -37,7 +37,8 @@ def test_the_lowest_cap_wins_and_every_weaker_cap_is_listed_as_overruled():
                 rule("old", leaf("age_years", ">=", 45), [cap("light")], 30),
                 rule("htn", leaf("conditions", "has", "hypertension"), [cap("vigorous")], 60)],
                {**ADULT, "conditions": ("copd", "hypertension")})
-    assert d["intensity_cap"] == "light" and d["cap_rule_id"] == "old"
+    assert d["intensity_cap"] == "light"
+    assert d["cap_rule_id"] == "old"
     assert trace_of(d, "copd")["overruled"] == [
         {"effect": "cap_intensity", "value": "moderate", "by": "old", "why": "stricter cap light"}]
     assert trace_of(d, "htn")["overruled"][0]["by"] == "old"
@@ -48,7 +49,8 @@ def test_clearance_before_any_beats_before_vigorous_and_sets_the_outcome():
     rules = [rule("active-disease", leaf("conditions", "has", "type2_diabetes"), [clearance("vigorous")], 70),
              rule("grade2", leaf("sbp_mmhg", ">=", 160), [clearance("any")], 80)]
     d = decide(rules, {**ADULT, "conditions": ("type2_diabetes",), "sbp_mmhg": 165})
-    assert d["clearance"]["required"] and d["clearance"]["before"] == "any"
+    assert d["clearance"]["required"]
+    assert d["clearance"]["before"] == "any"
     assert [r["rule_id"] for r in d["clearance"]["reasons"]] == ["grade2", "active-disease"]
     assert d["outcome"] == "prescription_pending_clearance"
     assert trace_of(d, "active-disease")["overruled"][0]["by"] == "grade2"
@@ -61,7 +63,8 @@ def test_any_defer_makes_the_outcome_defer():
     d = decide([rule("fever", leaf("acute_illness", "==", True), [defer()], 100),
                 rule("grade2", leaf("sbp_mmhg", ">=", 160), [clearance()], 80)],
                {**ADULT, "acute_illness": True, "sbp_mmhg": 170})
-    assert d["outcome"] == "defer" and d["deferrals"][0]["rule_id"] == "fever"
+    assert d["outcome"] == "defer"
+    assert d["deferrals"][0]["rule_id"] == "fever"
 
 
 def test_one_referral_per_service_keeps_the_most_urgent():
@@ -104,7 +107,8 @@ def test_the_largest_minimum_volume_that_fits_the_cap_wins():
                                                                     ("vigorous", "vigorous"))], 45, "condition")
     d = decide([obesity], {**ADULT, "bmi": 31.0})
     aerobic = next(c for c in d["components"] if c["type"] == "aerobic")
-    assert aerobic["weekly_minutes"] == [250, 300] and aerobic["volume_rule_id"] == "obesity"
+    assert aerobic["weekly_minutes"] == [250, 300]
+    assert aerobic["volume_rule_id"] == "obesity"
     assert aerobic["days_per_week"] == [5, 7]
     capped = decide([obesity, vigorous_only, rule("cap", leaf("bmi", ">=", 28), [cap("moderate")], 90)],
                     {**ADULT, "bmi": 31.0})
@@ -134,7 +138,8 @@ def test_trace_shows_the_facts_that_made_each_leaf_true():
                {**ADULT, "sbp_mmhg": 150.0, "conditions": ("copd",), "medications": ()})
     entry = trace_of(d, "r")
     assert entry["facts"] == {"age_years": 50.0, "sbp_mmhg": 150.0, "medications": []}
-    assert entry["title"] == {"zh": "规则 r", "en": "Rule r"} and entry["source"].startswith("test source")
+    assert entry["title"] == {"zh": "规则 r", "en": "Rule r"}
+    assert entry["source"].startswith("test source")
     assert entry["effects"] == [{"cap_intensity": {"level": "moderate",
                                                     "reason": {"zh": "测试原因", "en": "test reason"}}}]
     assert d["fired"][0] == "r"

@@ -58,7 +58,8 @@ def test_nested_all_any_not():
     assert fires(when, {"age_years": 50, "sbp_mmhg": 150, "medications": ()})
     assert not fires(when, {"age_years": 50, "sbp_mmhg": 150, "medications": ("beta_blocker",)})
     assert not fires(when, {"age_years": 39, "conditions": ("hypertension",)})
-    assert fires({"all": []}, {}) and not fires({"any": []}, {"age_years": 50})
+    assert fires({"all": []}, {})
+    assert not fires({"any": []}, {"age_years": 50})
 
 
 def test_rules_fire_in_priority_then_id_order_and_sets_reach_later_rules_only():

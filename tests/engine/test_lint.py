@@ -50,7 +50,8 @@ def test_a_complete_band_table_has_no_gap():
 def test_a_planted_bp_gap_is_reported_as_the_uncovered_values():
     found = lint(bp_table(grade2_from=162))
     assert messages(found) == ["band `bp_systolic` (sbp_mmhg): no rule covers [160, 161]"]
-    assert found[0].severity == "error" and found[0].field == "band"
+    assert found[0].severity == "error"
+    assert found[0].field == "band"
 
 
 def test_the_diastolic_branch_of_an_any_does_not_cover_systolic_values():
@@ -101,7 +102,8 @@ def test_a_band_over_several_facts_needs_band_fact():
     rules = [rule("a", {"any": [leaf("sbp_mmhg", "<", 140), leaf("dbp_mmhg", "<", 90)]}, [precaution("a")], band="bp"),
              rule("b", {"any": [leaf("sbp_mmhg", ">=", 140), leaf("dbp_mmhg", ">=", 90)]}, [precaution("b")], band="bp")]
     found = lint(rules)
-    assert "cannot tell which fact" in found[0].message and "dbp_mmhg, sbp_mmhg" in found[0].message
+    assert "cannot tell which fact" in found[0].message
+    assert "dbp_mmhg, sbp_mmhg" in found[0].message
 
 
 def test_unreachable_rules_and_dead_tests():

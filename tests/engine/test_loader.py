@@ -35,7 +35,9 @@ def test_a_valid_rule_set_loads_in_evaluation_order(make_rules):
              rule("a-low", leaf("dbp_mmhg", ">=", 90), [cap("light")], priority=10)]
     rs = load_ruleset(make_rules(rules))
     assert [r.id for r in rs.rules] == ["a-high", "a-low", "b-low"]
-    assert rs.name == "test-rules" and rs.version == "0.1.0" and rs.screening_profile == "CN2025"
+    assert rs.name == "test-rules"
+    assert rs.version == "0.1.0"
+    assert rs.screening_profile == "CN2025"
     assert rs.rules[0].then[0].params == {"before": "any", "reason": T}
     assert len(rs.hash) == 64
 
@@ -84,9 +86,12 @@ def test_duplicate_ids_across_files_and_duplicate_yaml_keys():
                        "    then: []\n")
     probs = problems_of(texts)
     dup = [p for p in probs if p.rule_id == "same"]
-    assert dup and "also in a.yaml" in dup[0].message and dup[0].file == "b.yaml"
+    assert dup
+    assert "also in a.yaml" in dup[0].message
+    assert dup[0].file == "b.yaml"
     yaml_problem = [p for p in probs if p.file == "c.yaml"]
-    assert "duplicate key 'then'" in yaml_problem[0].message and "line 9" in yaml_problem[0].message
+    assert "duplicate key 'then'" in yaml_problem[0].message
+    assert "line 9" in yaml_problem[0].message
 
 
 def test_values_are_checked_against_the_kind_of_the_fact():
@@ -137,7 +142,8 @@ def test_a_folder_and_a_mapping_give_the_same_rule_set_and_hash(make_rules):
     texts = files(rules)
     from_dir = load_ruleset(make_rules(rules))
     from_map = load_ruleset(texts)
-    assert from_dir == from_map and from_dir.hash == from_map.hash
+    assert from_dir == from_map
+    assert from_dir.hash == from_map.hash
 
 
 def test_the_hash_ignores_comments_layout_and_key_order_but_not_content():
@@ -167,7 +173,8 @@ def test_dump_round_trips_to_an_equal_rule_set_with_the_same_hash():
     assert set(dumped) == {"ruleset.yaml", "screening.yaml", "base.yaml", "cases/cases.yaml"}
     assert "{fact: sbp_mmhg, op: between, value: [160, 179]}" in dumped["screening.yaml"]
     again = load_ruleset(dumped)
-    assert again == rs and again.hash == rs.hash
+    assert again == rs
+    assert again.hash == rs.hash
     assert dump_ruleset(again) == dumped
 
 

@@ -37,9 +37,9 @@ def test_hypertensive_plan_in_chinese_has_fitt_hr_targets_and_schedule(
     assert text.count("30–60分钟") >= 5
     assert "中等强度活动累计150–300分钟" in text
     # avoid, precautions, referral, warning box, re-test, QR caption, provenance, paging
-    assert "憋气搬举重物" in text
+    assert "憋气用力和大重量举重：憋气用力会使血压骤升" in text
     assert "收缩压≥160或舒张压≥100mmHg" in text
-    assert "家庭医生（常规预约）" in text
+    assert "全科/家庭医生（常规预约）：血压1级" in text
     assert "出现以下任何情况，请立即停止运动并就医" in text
     assert "胸痛" in text
     assert "拨打120" in text
@@ -72,7 +72,7 @@ def test_english_plan_uses_english_catalogue_and_prescription_texts(
     assert "moderate (40–59% of heart-rate reserve)" in text
     assert "12–13 on the Borg 6–20 scale (somewhat hard)" in text
     assert "Brisk walking (4.3 MET)" in text
-    assert "Your family doctor, routine appointment: Grade 1 blood pressure" in text
+    assert "Family doctor, routine appointment: Grade 1 blood pressure" in text
     assert "STOP exercising and seek medical help if you notice:" in text
     assert "Page 1 of" in text
     assert not re.search(r"[\u4e00-\u9fff]", text.replace("王建国", "")), "Chinese leaked"
@@ -90,8 +90,9 @@ def test_beta_blocker_plan_prints_rpe_and_no_heart_rate_target(
     assert "自觉疲劳程度（Borg6–20分量表）" in text
     assert all(word in text for word in ("完全不费力", "有点吃力", "竭尽全力"))
     assert "女/62岁" in text
-    # the prescription's own warning signs (hypoglycaemia) replace the general list
-    assert "低血糖表现" in text
+    # the prescription's own warning signs (with hypoglycaemia) replace our general list
+    assert "出现低血糖症状（心慌、出汗、手抖、饥饿感）或血糖低于4.0mmol/L" in text
+    assert "胸部、颈部、下颌或手臂出现压迫、疼痛或不适" in text
     assert "比平时明显气急" not in text
 
 
@@ -102,7 +103,7 @@ def test_deferred_plan_says_do_not_start_and_prints_no_exercise(
     assert "现在请不要开始运动" in text
     assert "安静血压212/118mmHg" in text
     assert "建议：休息15分钟后复测" in text
-    assert "家庭医生（尽快）" in text
+    assert "全科/家庭医生（尽快）" in text
     assert "一周安排" not in text
     assert "运动内容" not in text
     assert "靶心率" not in text
@@ -141,10 +142,10 @@ def test_child_plan_uses_talk_test_and_youth_weekly_goal(
     assert "东湖小学" in text
     assert "四年级2班" in text
     assert "男/10岁" in text
-    assert "中高强度活动累计420分钟（约每天60分钟）" in text
+    assert "中高强度活动累计至少420分钟（约每天60分钟）" in text
     assert "心率公式不适用于儿童青少年" in text
-    assert "谈话测试：只能说几个字就要换气" in text
-    assert "视光门诊（验光配镜）（常规预约）" in text
+    assert "谈话测试：说几个字就要换气" in text  # the prescription's own wording
+    assert "视光门诊（常规预约）：筛查性近视" in text
     assert "课余视屏时间每天不超过1小时" in text
     assert "体质测试变化" not in text  # no chart without two progress points
 

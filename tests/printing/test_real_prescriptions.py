@@ -28,7 +28,7 @@ def test_fixtures_follow_the_prescription_schema(validator, request, rx_name):
     assert errors == []
 
 
-def golden_inputs(project_root, limit_per_file: int = 4) -> list[tuple[str, dict]]:
+def golden_inputs(project_root, limit_per_file: int = 2) -> list[tuple[str, dict]]:
     """A few golden cases from every rule-file family (adults, youth, stops, combinations)."""
     picked = []
     for path in sorted((project_root / "rules" / "default" / "cases").glob("*.yaml")):
@@ -49,13 +49,15 @@ def test_engine_prescriptions_print_in_both_languages(app_ctx, assistant, projec
                                                       make_context, validator, read_pages):
     """Real prescriptions from the default rule set render without a data problem."""
     cases = golden_inputs(project_root)
-    assert len(cases) >= 10
+    assert len(cases) >= 8
     outcomes = set()
-    for case_id, given in cases:
+    for number, (case_id, given) in enumerate(cases):
         rx = assistant.prescribe(given)
         assert list(validator.iter_errors(rx)) == [], case_id
         outcomes.add(rx["outcome"])
-        for lang in ("zh", "en"):
+        # the first two cases in both languages, then alternate to keep the test quick
+        langs = ("zh", "en") if number < 2 else (("zh", "en")[number % 2],)
+        for lang in langs:
             ctx = make_context(rx, lang=lang, progress=[])
             assert ctx.problems() == [], (case_id, ctx.problems())
             text = re.sub(r"\s+", "", "".join(read_pages(render_plan_pdf(ctx))))

@@ -38,7 +38,8 @@ def test_band_boundaries(met, band):
 def test_every_activity_is_sourced_and_serves_known_components():
     for act in cat.CATALOGUE:
         assert act.source
-        assert act.serves and set(act.serves) <= set(COMPONENT_TYPES), act.code
+        assert act.serves, act.code
+        assert set(act.serves) <= set(COMPONENT_TYPES), act.code
         assert act.flags <= set(cat.FLAGS), act.code
         assert act.band in cat.LEVELS
         if act.met is not None:

@@ -14,6 +14,8 @@ from prescribe.engine.registry import default_registry
     ("HTN", "hypertension"),
     ("E11.9", "type2_diabetes"),          # full code → longest listed prefix
     ("e11.65", "type2_diabetes"),         # case does not matter
+    ("I10.x00x002", "hypertension"),      # 国家临床版 extension codes
+    ("I20.000", "unstable_angina"),
     ("I20.0", "unstable_angina"),         # the more specific row wins over I20
     ("I20.9", "coronary_heart_disease"),
     ("冠心病", "coronary_heart_disease"),

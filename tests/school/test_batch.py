@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pyarrow as pa
@@ -46,14 +47,17 @@ def test_pandas_and_dask_engines_give_identical_results(parquet_dir, rules_dir, 
                                                         test_date):
     from prescribe.school.batch_dask import run_dask
 
-    config = BatchConfig(rules_dir=str(rules_dir), test_date=test_date)
+    rules = shutil.copytree(rules_dir, tmp_path / "rules")   # one rule set for both runs
+    config = BatchConfig(rules_dir=str(rules), test_date=test_date)
     a = run_pandas(parquet_dir, tmp_path / "pandas.parquet", config, partition_rows=900,
                    progress=False)
     b = run_dask(parquet_dir, tmp_path / "dask", config, partition_rows=700, progress=False)
-    assert b["partitions"] > 3 and len(list((tmp_path / "dask").glob("*.parquet"))) > 3
+    assert b["partitions"] > 3
+    assert len(list((tmp_path / "dask").glob("*.parquet"))) > 3
     left = pd.read_parquet(tmp_path / "pandas.parquet").sort_values("student_id")
     right = pd.read_parquet(tmp_path / "dask").sort_values("student_id")
-    assert len(left) == 4500 and left["prescribed"].sum() > 1000
+    assert len(left) == 4500
+    assert left["prescribed"].sum() > 1000
     pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True))
     for key in ("rows", "grade", "weight_status", "flag_reason", "rx_outcome"):
         assert a[key] == b[key], key
@@ -69,13 +73,15 @@ def test_cli_runs_the_official_template_and_writes_a_summary(fixtures, rules_dir
     printed = json.loads(capsys.readouterr().out)
     saved = json.loads((tmp_path / "school.parquet.summary.json").read_text(encoding="utf-8"))
     assert printed == saved
-    assert saved["rows"] == 1200 and saved["partitions"] == 3 and saved["engine"] == "pandas"
+    assert saved["rows"] == 1200
+    assert saved["partitions"] == 3
+    assert saved["engine"] == "pandas"
     # the ten unreadable or impossible cells (sex 3, grade 17, height 17.0, a birth date
     # 2013-13-45 …) block their rows; the template-only checks (IDs) are the importer's
     assert saved["rows_with_input_errors"] == 10
     result = pd.read_parquet(out)
     blocked = result[result["input_errors"] > 0]
-    assert (blocked["rx_outcome"].fillna("invalid_input") == "invalid_input").all()
+    assert (blocked["rx_outcome"] == "invalid_input").all()
     assert not blocked["prescribed"].any()
     assert result["student_id"].str.startswith("00").sum() == 12
 
@@ -92,3 +98,21 @@ def test_cli_scheduler_needs_the_dask_engine(fixtures, tmp_path, capsys):
     assert main(["batch", str(fixtures / "school_2025.csv"), "-o", str(tmp_path / "o.parquet"),
                  "--prescribe-for", "none", "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     assert "--engine dask" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_dask_engine_on_an_existing_scheduler(fixtures, tmp_path, test_date):
+    from distributed import LocalCluster
+
+    from prescribe.school.batch_dask import run_dask
+
+    config = BatchConfig(rules_dir=None, prescribe_for="none", test_date=test_date)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        got = run_dask(fixtures / "school_2025.csv", tmp_path / "out", config,
+                       partition_rows=400, progress=False,
+                       scheduler=cluster.scheduler_address)
+    assert got["scheduler"] == cluster.scheduler_address
+    assert got["rows"] == 1200
+    assert got["partitions"] == 3
+    assert len(pd.read_parquet(tmp_path / "out")) == 1200

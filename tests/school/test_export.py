@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from prescribe.school import export_official, preview_import, screen_students, \
-    to_official_template
+from prescribe.school import export_official, preview_import, screen_students, to_official_template
 from prescribe.school.export import format_mss
 from prescribe.tabular import TEMPLATE_HEADERS
 
@@ -33,7 +32,8 @@ def test_round_trip_reproduces_the_teachers_sheet(imported, fixtures, tmp_path):
     b = back[original.columns][ok].reset_index(drop=True)
     differs = (a != b).any(axis=1)
     # the one difference: line 862 wrote 性别 as 男, which the template codes as 1
-    assert a.loc[differs, "性别"].tolist() == ["男"] and b.loc[differs, "性别"].tolist() == ["1"]
+    assert a.loc[differs, "性别"].tolist() == ["男"]
+    assert b.loc[differs, "性别"].tolist() == ["1"]
     assert (a.drop(columns="性别") == b.drop(columns="性别")).all().all()
 
 

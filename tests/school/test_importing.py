@@ -97,7 +97,8 @@ def test_csv_and_xlsx_of_the_same_sheet_import_identically(fixtures, test_date):
 def test_legacy_xls_reads_like_the_modern_template(fixtures, test_date):
     legacy = preview_import(fixtures / "legacy_class.xls", test_date=test_date)
     modern = preview_import(fixtures / "school_2025.csv", test_date=test_date).frame
-    assert legacy.ok and legacy.n_rows == 44
+    assert legacy.ok
+    assert legacy.n_rows == 44
     both = legacy.frame.merge(modern, on="student_id", suffixes=("", "_csv"))
     assert len(both) == 44
     for col in ("birth_date", "height_cm", "weight_kg", "run_50m_s", "sex", "grade_code"):
@@ -132,7 +133,8 @@ def test_moe_vision_upload_columns_and_code_zero(tmp_path, test_date):
     path = _vision_sheet(tmp_path, ["S1,0,4.9,-2.00,-1.00,90,-1.50,0,0",
                                     "S2,5.0,5.1,0.50,-0.50,180,0.25,0,0"])
     got = preview_import(path, test_date=test_date)
-    assert got.ok and got.n_rows == 2
+    assert got.ok
+    assert got.n_rows == 2
     frame = got.frame.set_index("student_id")
     assert pd.isna(frame.loc["S1", "uncorrected_va_left"])
     assert bool(frame.loc["S1", "va_below_3_left"])
@@ -151,7 +153,8 @@ def test_wide_scoliosis_sheet(tmp_path, test_date):
     frame = got.frame.set_index("student_id")
     assert frame.loc["S1", "atr_deg"] == 6
     assert frame.loc["S1", "atr_region"] == "thoracolumbar;lumbar"
-    assert frame.loc["S2", "atr_deg"] == 3 and pd.isna(frame.loc["S2", "atr_region"])
+    assert frame.loc["S2", "atr_deg"] == 3
+    assert pd.isna(frame.loc["S2", "atr_region"])
     assert [(p["row"], p["column"], p["reason"]) for p in got.problems] == [
         (4, "躯干旋转角(胸段)", "impossible value")]
 
@@ -175,3 +178,19 @@ def test_preview_writes_nothing(fixtures, tmp_path, test_date):
     before = sorted(p.name for p in tmp_path.iterdir())
     preview_import(copy, test_date=test_date)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_roster_may_carry_its_own_vision_columns(fixtures, tmp_path, test_date):
+    raw = pd.read_csv(fixtures / "school_2025.csv", dtype=str, keep_default_na=False).head(30)
+    raw["左眼裸眼视力"] = "4.8"
+    raw["右眼裸眼视力"] = "5.0"
+    raw["左眼屈光球镜S"] = "-1.25"
+    raw["左眼屈光柱镜C"] = "-0.50"
+    raw["右眼屈光球镜S"] = "0.25"
+    raw.to_csv(tmp_path / "一班.csv", index=False)
+    got = preview_import(tmp_path / "一班.csv", test_date=test_date)
+    assert got.files == [{"file": "一班.csv", "kinds": ["roster", "vision"], "n_rows": 30}]
+    first = got.frame.iloc[0]
+    assert first["uncorrected_va_left"] == 4.8
+    assert first["spherical_equivalent_d"] == -1.5
+    assert got.unmatched_join_ids == {"一班.csv": []}

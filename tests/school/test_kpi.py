@@ -20,14 +20,17 @@ def test_good_excellent_share_against_the_plan_target():
     frame = pd.DataFrame({"grade": ["excellent", "good", "good", "pass", "fail", "", None]})
     kpi = student_good_excellent_share(frame)
     assert (kpi.numerator, kpi.denominator, kpi.excluded) == (3, 5, 2)
-    assert kpi.value == pytest.approx(0.6) and kpi.target == 0.6 and kpi.met is True
+    assert kpi.value == pytest.approx(0.6)
+    assert kpi.target == 0.6
+    assert kpi.met is True
 
 
 def test_physique_pass_share_excludes_people_without_a_grade():
     frame = pd.DataFrame({"grade": ["pass"] * 18 + ["fail", "", "good"]})
     kpi = physique_pass_share(frame)
     assert (kpi.numerator, kpi.denominator, kpi.excluded) == (19, 20, 1)
-    assert kpi.value == pytest.approx(0.95) and kpi.met is True
+    assert kpi.value == pytest.approx(0.95)
+    assert kpi.met is True
     assert kpi.to_dict()["met"] is True
 
 
@@ -38,7 +41,8 @@ def test_unknown_grade_words_are_refused():
 
 def test_no_data_gives_no_value_not_zero():
     kpi = student_good_excellent_share(pd.DataFrame({"grade": ["", None]}))
-    assert kpi.value is None and kpi.met is None
+    assert kpi.value is None
+    assert kpi.met is None
 
 
 def test_prescriptions_signed_within_a_period():

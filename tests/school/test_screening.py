@@ -92,9 +92,12 @@ def test_bad_cells_are_counted_and_never_scored(test_date):
     frame.loc[2, "atr_deg"] = 40
     got = screen_students(frame, on=test_date)
     assert got["input_errors"].tolist() == [1, 1, 1, 0, 0]
-    assert pd.isna(got.loc[0, "total_score"]) and got.loc[0, "grade"] == ""
-    assert pd.isna(got.loc[1, "total_score"]) and pd.isna(got.loc[1, "weight_status"])
-    assert pd.isna(got.loc[2, "atr_deg"]) and got.loc[2, "atr_band"] is pd.NA
+    assert pd.isna(got.loc[0, "total_score"])
+    assert got.loc[0, "grade"] == ""
+    assert pd.isna(got.loc[1, "total_score"])
+    assert pd.isna(got.loc[1, "weight_status"])
+    assert pd.isna(got.loc[2, "atr_deg"])
+    assert got.loc[2, "atr_band"] is pd.NA
 
 
 def test_vectorised_equals_one_child_at_a_time():

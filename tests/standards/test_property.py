@@ -101,12 +101,13 @@ def _check(frame_row: pd.Series, one: dict, oracle: dict, record: dict) -> None:
 
 # Many records per example on purpose (a frame of them is what is vectorised), so the
 # smallest example is large by design.
-BATCH = settings(max_examples=80, deadline=None,
+BATCH = settings(max_examples=100, deadline=None,
                  suppress_health_check=[HealthCheck.large_base_example])
 
 
+@pytest.mark.slow
 @BATCH
-@given(st.lists(student_record, min_size=10, max_size=60))
+@given(st.lists(student_record, min_size=20, max_size=60))
 def test_student_frame_record_and_oracle_agree(records):
     frame = score_frame(pd.DataFrame(records), "student")
     SEEN["student"] += len(records)
@@ -115,8 +116,9 @@ def test_student_frame_record_and_oracle_agree(records):
         _check(frame.iloc[i], score_record(clean, "student"), naive_scorer.student(clean), clean)
 
 
+@pytest.mark.slow
 @BATCH
-@given(st.lists(physique_record, min_size=10, max_size=60))
+@given(st.lists(physique_record, min_size=20, max_size=60))
 def test_physique_frame_record_and_oracle_agree(records):
     frame = score_frame(pd.DataFrame(records), "physique")
     SEEN["physique"] += len(records)

@@ -117,6 +117,7 @@ def base_config(db: str, translations: str, **overrides: Any) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": translations,
         "RULES_DIR": "",
         "SERVER_NAME": "station.test",
+        "ARGON2_PROFILE": "CHEAPEST",
     }
     config.update(overrides)
     return config

@@ -41,8 +41,9 @@ def compile_translations(dest: Path) -> str:
 @functools.cache
 def password_hash() -> str:
     """One Argon2 hash per test run: hashing per user would cost ~50 ms each."""
-    from web.passwords import hash_password
+    from web.passwords import configure, hash_password
 
+    configure("CHEAPEST")
     return hash_password(PASSWORD)
 
 
@@ -181,7 +182,9 @@ _SAMPLE: dict[str, Any] = {
     "fitness": {"tier": 2, "probability": 0.71, "source": "model",
                 "items_used": ["grip_strength_kg", "vital_capacity_ml"],
                 "model_version": "fitness_tier-2026.11", "abstain_reason": None},
-    "facts": {"age_years": 56.9, "bp_grade": "grade2", "sbp_mmhg": 168},
+    "facts": {"age_years": 56.9, "age_group": "adult_18_64", "bp_grade": "grade2",
+              "sbp_mmhg": 168, "resting_hr_bpm": 72, "hr_valid_marker": True,
+              "hr_max_bpm": 168.17},
     "trace": [
         {"rule_id": "bp-grade2-clearance", "source": "ACSM 2004 hypertension stand",
          "title": {"zh": "血压2级：开始前需医学评估",

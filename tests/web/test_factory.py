@@ -10,14 +10,27 @@ from web import create_app
 from web.config import ConfigError, normalise_database_url
 
 
-def test_default_app_is_not_testing_and_uses_sqlite_in_instance(tmp_path, monkeypatch):
+@pytest.fixture(autouse=True)
+def _no_rule_loading(monkeypatch):
+    """Factory tests check configuration, not the real rule set (slow to load)."""
+    monkeypatch.setenv("PRESCRIBE_RULES_DIR", "")
+    monkeypatch.setenv("PRESCRIBE_ARGON2_PROFILE", "CHEAPEST")
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+def test_default_paths_point_into_the_project(tmp_path):
+    from web.config import defaults
+
+    config = defaults(str(tmp_path))
+    assert config["RULES_DIR"].endswith(str(Path("rules") / "default"))
+    assert config["MODEL_DIR"].endswith(str(Path("models") / "fitness_tier"))
+
+
+def test_default_app_is_not_testing_and_uses_sqlite_in_instance(tmp_path):
     app = create_app(instance_path=str(tmp_path / "inst"))
     assert not app.testing
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         f"sqlite:///{tmp_path / 'inst' / 'prescribe.sqlite3'}")
-    assert app.config["RULES_DIR"].endswith(str(Path("rules") / "default"))
-    assert app.config["MODEL_DIR"].endswith(str(Path("models") / "fitness_tier"))
 
 
 def test_secret_key_is_generated_once_and_persisted_with_private_permissions(tmp_path):

@@ -9,9 +9,11 @@ from __future__ import annotations
 from alembic import context
 from flask import current_app
 
+from web.schema import load_all_tables
+
 config = context.config
 migrate_ext = current_app.extensions["migrate"]
-target_metadata = migrate_ext.db.metadata
+target_metadata = load_all_tables()  # every area's tables, not only those imported so far
 
 
 def run_migrations_offline() -> None:

@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..passwords import hash_password, password_problem, verify_password
+from ..passwords import hash_password, needs_rehash, password_problem, verify_password
 from ..tables import ROLES, STATION_KINDS, LoginAttempt, Station, User, utcnow
 from . import OperationError, audit
 
@@ -149,6 +149,8 @@ def authenticate(session: Session, username: str, password: str, address: str, *
         session.flush()
         return None
     user.last_login_at = now
+    if needs_rehash(user.password_hash):  # the configured cost changed since it was set
+        user.password_hash = hash_password(password)
     audit.record(session, user, "login", "user", user.id)
     session.flush()
     return user

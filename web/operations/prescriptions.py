@@ -101,14 +101,18 @@ def sign_prescription(session: Session, actor: User, item: Prescription,
         raise StaleEditError("this draft was saved by someone else after you opened it")
     if item.content.get("needs_review") and not acknowledged_review:
         raise OperationError("confirm that you reviewed the flagged items", "acknowledge")
-    previous = session.scalars(select(Prescription).where(
-        Prescription.series == item.series, Prescription.status == "signed")).all()
-    for old in previous:
-        old.status = "superseded"
-    item.status = "signed"
-    item.signed_by_id = actor.id
-    item.signed_at = utcnow()
-    item.updated_by_id = actor.id
+    actor_id, now = actor.id, utcnow()
+    # One flush for the whole transition: an autoflush half-way (e.g. on loading an expired
+    # attribute) would write "signed" first and then trip the immutability guard.
+    with session.no_autoflush:
+        previous = session.scalars(select(Prescription).where(
+            Prescription.series == item.series, Prescription.status == "signed")).all()
+        for old in previous:
+            old.status = "superseded"
+        item.status = "signed"
+        item.signed_by_id = actor_id
+        item.signed_at = now
+        item.updated_by_id = actor_id
     try:
         session.flush()
     except StaleDataError as exc:

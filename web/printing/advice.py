@@ -19,7 +19,6 @@ from .labels import (
     clause_separator,
     colon,
     exclusion_name,
-    humanise,
     pick,
     referral_target,
     sentence,
@@ -63,9 +62,7 @@ def referral_texts(referrals: Sequence[Mapping[str, Any]], lang: str) -> list[st
     texts = []
     for ref in referrals:
         when = urgency_name(ref.get("urgency"))
-        target = referral_target(ref["to"])
-        if target == humanise(ref["to"]) and ref.get("label"):
-            target = pick(ref["label"], lang)  # a target our catalogue does not know yet
+        target = pick(ref.get("label"), lang) or referral_target(ref["to"])
         head = sentence(target, lang)
         if when:
             head += f"（{when}）" if lang == "zh" else f", {when}"
@@ -85,7 +82,8 @@ def draw_referrals(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
 def avoid_texts(excluded: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
     texts = []
     for item in excluded:
-        label = pick(item.get("label"), lang) or exclusion_name(str(item.get("code", "")))
+        label = sentence(pick(item.get("label"), lang), lang) or exclusion_name(
+            str(item.get("code", "")))
         reason = pick(item.get("reason"), lang)
         texts.append(f"{label}{colon(lang)}{reason}" if reason else label)
     return texts

@@ -78,8 +78,8 @@ def draw_box(pdf: PlanDocument, title: str, items: Sequence[BoxItem], *,
 def _draw_part(pdf: PlanDocument, title: str, items: Sequence[BoxItem], *, strong: bool) -> None:
     x, y0, width = pdf.l_margin, pdf.get_y(), pdf.epw
     title_h = _title_height()
-    pdf.set_fill_color(0 if strong else FILL_MEDIUM)
-    pdf.rect(x, y0, width, title_h, style="F")
+    with pdf.local_context(fill_color=0 if strong else FILL_MEDIUM):
+        pdf.rect(x, y0, width, title_h, style="F")
     with pdf.local_context(font_size_pt=TITLE_PT, text_color=255 if strong else 0):
         pdf.set_xy(x + BOX_PAD, y0 + 1.25)
         with pdf.bold():

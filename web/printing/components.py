@@ -20,11 +20,11 @@ from .labels import (
     clause_separator,
     colon,
     component_name,
-    humanise,
     intensity_name,
     list_separator,
     parenthesise,
     pick,
+    sentence,
     talk_test,
 )
 from .rpe import rpe_text
@@ -38,11 +38,8 @@ def span(pair: Sequence[float]) -> str:
 
 
 def component_title(comp: Mapping[str, Any], lang: str) -> str:
-    """Our catalogue's name; for a type it does not know, the prescription's own label."""
-    name = component_name(comp["type"])
-    if name == humanise(comp["type"]) and comp.get("label"):
-        return pick(comp["label"], lang)
-    return name
+    """The prescription's own label (the words the web pages show), else our catalogue's."""
+    return sentence(pick(comp.get("label"), lang), lang) or component_name(comp["type"])
 
 
 def frequency_text(days: Sequence[int]) -> str:
@@ -104,7 +101,8 @@ def activities_text(activities: Sequence[Mapping[str, Any]], lang: str) -> str:
     for act in activities:
         name = act.get(f"name_{lang}") or act.get("name_zh") or act.get("name_en")
         met = act.get("met")
-        parts.append(f"{name}{parenthesise(f'{met:g} MET', lang)}" if met else str(name))
+        unit = act.get("met_kind") or "MET"  # METy: youth compendium values
+        parts.append(f"{name}{parenthesise(f'{met:g} {unit}', lang)}" if met else str(name))
     return list_separator(lang).join(parts)
 
 
@@ -117,6 +115,12 @@ def weeks_text(weeks: Any) -> str:
     if isinstance(weeks, int):
         return _("Week %(n)s", n=weeks)
     return str(weeks)
+
+
+def phase_text(phase: Mapping[str, Any], lang: str) -> str:
+    """"Weeks 1–4: note", unless the note already starts with its weeks."""
+    weeks, note = weeks_text(phase.get("weeks")), pick(phase.get("note"), lang)
+    return note if note.startswith(weeks) else f"{weeks}{colon(lang)}{note}"
 
 
 def component_rows(comp: Mapping[str, Any], facts: Mapping[str, Any],
@@ -133,8 +137,7 @@ def component_rows(comp: Mapping[str, Any], facts: Mapping[str, Any],
         rows.append((_("Perceived effort"), rpe_text(comp["rpe"], lang)))
     rows.append((_("Sets and repetitions"), pick(comp.get("sets_reps"), lang)))
     rows.append((_("What to do"), activities_text(comp.get("activities") or [], lang)))
-    steps = [f"{weeks_text(p.get('weeks'))}{colon(lang)}{pick(p.get('note'), lang)}"
-             for p in comp.get("progression") or []]
+    steps = [phase_text(p, lang) for p in comp.get("progression") or []]
     rows.append((_("Progression"), "\n".join(steps)))
     rows.append((_("Note"), pick(comp.get("note"), lang)))
     return [(label, value) for label, value in rows if value]

@@ -50,6 +50,7 @@ def sentence(text: str, lang: str) -> str:
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
+
 def humanise(code: str) -> str:
     return code.replace("_", " ").strip().capitalize()
 
@@ -174,6 +175,8 @@ def item_name(item: str, lang: str) -> str:
     """A test item's label from the project vocabulary ("bmi" and totals handled too)."""
     if item == "bmi":
         return "BMI"
+    if item == "height_weight":  # physique standard: weight-for-height score
+        return _("Weight for height")
     variable = BY_NAME.get(item)
     return variable.label(lang) if variable else humanise(item)
 

@@ -9,6 +9,7 @@ so the PNG stays sharp when placed at ~28 mm on paper.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import segno
 from flask_babel import gettext as _
@@ -27,14 +28,15 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     return out.getvalue()
 
 
-def qr_caption(expires_on: object, lang: str) -> str:
+def qr_caption(expires_on: date | None, lang: str) -> str:
     caption = _("Scan for the online copy of this plan")
     if expires_on is not None:
         caption += "\n" + _("(link expires %(date)s)", date=long_date(expires_on, lang))
     return caption
 
 
-def draw_qr(pdf: PlanDocument, url: str, expires_on: object, x: float, y: float) -> float:
+def draw_qr(pdf: PlanDocument, url: str, expires_on: date | None, x: float,
+            y: float) -> float:
     """Place the code with its caption at (x, y); returns the bottom y of the block."""
     pdf.image(io.BytesIO(qr_png(url)), x=x, y=y, w=QR_SIZE_MM, h=QR_SIZE_MM)
     with pdf.local_context(font_size_pt=7, text_color=GREY_TEXT):

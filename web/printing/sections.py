@@ -145,7 +145,7 @@ def weekly_goal_text(rx: Mapping[str, Any]) -> str:
     if weekly is None:
         return ""
     lo, hi = weekly
-    amount = _("at least %(n)s", n=f"{lo:g}") if hi is None else span((lo, hi))
+    amount = _("at least %(n)s", n=span((lo, lo))) if hi is None else span((lo, hi))
     basis = rx.get("weekly_minutes_basis")
     if basis == "mvpa" or (basis is None
                            and (rx.get("facts") or {}).get("age_group") in YOUTH_GROUPS):

@@ -1,0 +1,192 @@
+"""City-scale batch: 1,000,000 synthetic students end to end, pandas and Dask engines.
+
+    .venv/bin/python bench/bench_batch.py [--rows 1000000] [--work DIR] [--write]
+
+Generates a Parquet directory of synthetic students (``prescribe.school.synthetic``; five
+files, row groups of 25,000) and snapshots ``rules/default`` (other people edit it while
+the bench runs; every run must use the same rules), then runs ``prescribe batch`` as a child process for each
+configuration and samples the resident memory of the whole process tree (the CLI and,
+for Dask, its workers) every 50 ms with psutil: the peak is what the machine had to
+hold. Configurations:
+
+* pandas, score + screen only (``--prescribe-for none``): the vectorised standards part;
+* pandas, score + screen + rules for the flagged students (the default run);
+* Dask (local cluster, one worker with two threads) at two partition sizes, to show
+  memory following the partition size rather than the input size;
+* Dask with two single-threaded worker processes (both cores busy).
+
+It checks that the pandas and Dask outputs are identical (sorted by 学籍号) and, with
+``--write``, replaces the ``## City-scale batch`` section of ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from prescribe.school.synthetic import synthetic_students  # noqa: E402
+
+FILES = 5
+ROW_GROUP = 25_000
+SECTION = "## City-scale batch"
+
+
+def make_input(rows: int, folder: Path) -> float:
+    """Write ``rows`` students as FILES Parquet files; return seconds taken."""
+    start = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    per = -(-rows // FILES)
+    for i in range(FILES):
+        n = min(per, rows - i * per)
+        if n <= 0:
+            break
+        frame = synthetic_students(n, seed=1000 + i, id_offset=i * per)
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False),
+                       folder / f"students_{i:02d}.parquet", row_group_size=ROW_GROUP)
+    return time.perf_counter() - start
+
+
+class TreeMemory:
+    """Peak summed RSS of a process and all its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        self.root = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                total = sum(p.memory_info().rss for p in procs if p.is_running())
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(self.every)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_cli(args: list[str]) -> dict:
+    """Run ``prescribe batch`` in a child process; return its summary plus peak memory."""
+    cmd = [sys.executable, "-m", "prescribe", "batch", *args, "--no-progress"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
+    summary = json.loads(out)
+    summary["peak_tree_rss_mb"] = round(mem.peak / 2**20)
+    summary["wall_with_startup_s"] = round(wall, 2)
+    return summary
+
+
+def identical(a: Path, b: Path) -> bool:
+    left = pd.read_parquet(a).sort_values("student_id").reset_index(drop=True)
+    right = pd.read_parquet(b).sort_values("student_id").reset_index(drop=True)
+    try:
+        pd.testing.assert_frame_equal(left, right)
+    except AssertionError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temp dir)")
+    parser.add_argument("--partitions", type=int, nargs=2, default=(25_000, 200_000),
+                        metavar=("SMALL", "LARGE"), help="the two Dask partition sizes")
+    parser.add_argument("--write", action="store_true", help="update bench/README.md")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench_batch_"))
+    data = work / "students"
+    gen_s = make_input(args.rows, data) if not data.exists() else 0.0
+    rules = work / "rules"
+    if not rules.exists():
+        shutil.copytree(ROOT / "rules" / "default", rules)
+    common = [str(data), "--test-date", "2025-10-15", "--rules", str(rules)]
+    small, large = args.partitions
+    runs = {
+        "pandas, score + screen": run_cli([*common, "-o", str(work / "screen.parquet"),
+                                           "--prescribe-for", "none"]),
+        "pandas, score + screen + rules": run_cli([*common, "-o", str(work / "pandas.parquet"),
+                                                   "--partition-rows", "100000"]),
+        f"dask, partitions of {small:,}": run_cli([*common, "-o", str(work / "dask_small"),
+                                                   "--engine", "dask", "--partition-rows",
+                                                   str(small)]),
+        f"dask, partitions of {large:,}": run_cli([*common, "-o", str(work / "dask_large"),
+                                                   "--engine", "dask", "--partition-rows",
+                                                   str(large)]),
+        f"dask, 2 worker processes, partitions of {small:,}": run_cli(
+            [*common, "-o", str(work / "dask_procs"), "--engine", "dask", "--workers", "2",
+             "--partition-rows", str(small)]),
+    }
+    same = all(identical(work / "pandas.parquet", work / name)
+               for name in ("dask_small", "dask_large", "dask_procs"))
+    result = {"rows": args.rows, "generate_s": round(gen_s, 1), "identical": same,
+              "machine": f"{platform.processor() or platform.machine()}, "
+                         f"{psutil.cpu_count()} cores, Python {platform.python_version()}",
+              "ruleset": runs["pandas, score + screen + rules"]["ruleset"],
+              "runs": {name: {k: s[k] for k in ("elapsed_s", "cpu_s_this_process",
+                                                "students_per_s", "peak_tree_rss_mb",
+                                                "partitions", "prescribed")}
+                       for name, s in runs.items()}}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.write:
+        write_readme(result)
+
+
+def write_readme(result: dict) -> None:
+    lines = [SECTION, "",
+             f"`python bench/bench_batch.py --write` — {result['machine']}; "
+             f"{result['rows']:,} synthetic students (`prescribe.school.synthetic`, Parquet "
+             f"directory of {FILES} files, row groups of {ROW_GROUP:,}) through "
+             "`prescribe batch`; memory = peak summed RSS of the process tree (CLI + Dask "
+             "workers) sampled every 50 ms. Pandas and Dask outputs identical (sorted by "
+             f"学籍号): **{'yes' if result['identical'] else 'NO'}**.", "",
+             "| run | partitions | seconds | students/s | drafted | peak memory (MB) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name, r in result["runs"].items():
+        drafted = r["prescribed"].get("True", 0)
+        lines.append(f"| {name} | {r['partitions']} | {r['elapsed_s']:.1f} | "
+                     f"{r['students_per_s']:,} | {drafted:,} | {r['peak_tree_rss_mb']:,} |")
+    readme = ROOT / "bench" / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
+    head, sep, tail = text.partition(SECTION)
+    rest = tail.split("\n## ", 1)[1] if sep and "\n## " in tail else ""
+    body = "\n".join(lines) + "\n"
+    new = head.rstrip("\n") + "\n\n" + body + (f"\n## {rest}" if rest else "")
+    readme.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
