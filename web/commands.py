@@ -32,9 +32,10 @@ def upgrade_database(app: Flask, revision: str = "head") -> None:
         flask_migrate.upgrade(revision=revision)
 
 
-def read_password(environ: dict[str, str] | os._Environ[str] = os.environ,
-                  prompt: Any = getpass.getpass) -> str:
+def read_password(environ: dict[str, str] | None = None, prompt: Any = None) -> str:
     """``PRESCRIBE_PASSWORD`` when set (scripts), else asked twice without echo."""
+    environ = os.environ if environ is None else environ
+    prompt = prompt or getpass.getpass
     if environ.get("PRESCRIBE_PASSWORD"):
         return environ["PRESCRIBE_PASSWORD"]
     first = prompt("Password: ")
@@ -45,8 +46,9 @@ def read_password(environ: dict[str, str] | os._Environ[str] = os.environ,
 
 def add_user(app: Flask, username: str, role: str, station_name: str, password: str, *,
              display_name: str | None = None, language: str = "zh",
-             out: TextIO = sys.stdout) -> int:
+             out: TextIO | None = None) -> int:
     """Create a user at ``station_name`` (the station is created if it does not exist)."""
+    out = out or sys.stdout
     from .operations import OperationError, accounts
 
     if role not in ROLES:
@@ -69,8 +71,9 @@ def add_user(app: Flask, username: str, role: str, station_name: str, password: 
         return user.id
 
 
-def seed_demo_data(app: Flask, out: TextIO = sys.stdout) -> dict[str, int] | None:
+def seed_demo_data(app: Flask, out: TextIO | None = None) -> dict[str, int] | None:
     """Seed the demo data unless patients exist; returns the counts (None if skipped)."""
+    out = out or sys.stdout
     from .clinic import get_clinic
     from .demo import seed_demo
 
@@ -85,7 +88,8 @@ def seed_demo_data(app: Flask, out: TextIO = sys.stdout) -> dict[str, int] | Non
     return counts
 
 
-def print_demo_logins(out: TextIO = sys.stdout) -> None:
+def print_demo_logins(out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     print(f"Demo accounts (password for all: {DEMO_PASSWORD}):", file=out)
@@ -95,8 +99,9 @@ def print_demo_logins(out: TextIO = sys.stdout) -> None:
 
 
 def serve(host: str, port: int, *, demo: bool = False, threads: int = 8,
-          out: TextIO = sys.stdout) -> int:
+          out: TextIO | None = None) -> int:
     """Migrate, optionally seed demo data, and serve with waitress (Windows and Linux)."""
+    out = out or sys.stdout
     import waitress
 
     app = create_app()

@@ -46,7 +46,8 @@ class CatCol:
     def compact(self) -> CatCol:
         """The same column with each distinct level once (parsing can map "男" and "M" alike)."""
         index: dict = {}
-        remap = np.array([index.setdefault(lv, len(index)) for lv in self.levels] + [-1], dtype=np.intp)
+        remap = np.array([-1 if lv is None else index.setdefault(lv, len(index)) for lv in self.levels]
+                         + [-1], dtype=np.intp)
         if len(index) == len(self.levels):
             return self
         return CatCol(remap[self.codes], list(index))

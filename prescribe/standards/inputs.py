@@ -25,11 +25,11 @@ from ..assessment import SEX_ALIASES, parse_assessment, validate_frame
 from ..errors import AssessmentError, InputProblem
 from ..tabular import parse_min_sec, parse_time
 from ..vocabulary import BY_NAME
+from .dates import age_in_months, parse_date_one, parse_dates
 from .physique import compile_physique
 from .student import compile_student
 
 MINUTE_ITEMS = ("run_800m_s", "run_1000m_s", "shuttle_run_50mx8_s")
-DATE_PATTERN = r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?(?:[ T].*)?$"
 AGE_NEEDED = "age_years, or birth_date and test_date, is required"
 SEX_ALLOWED = "M | F | 男 | 女 | 1 | 2"
 
@@ -77,28 +77,6 @@ def _check_numeric(name: str, num: np.ndarray, lines: np.ndarray) -> list[InputP
                   if not lo <= value <= hi else "must be a whole number")
         out.append(InputProblem(name, value, reason, int(lines[i]), var.allowed))
     return out
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates as written in templates (2015-03-04, 2015/3/4, 20150304, Excel datetimes)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    parts = values.astype(str).str.extract(DATE_PATTERN).astype(float)
-    return pd.to_datetime(pd.DataFrame({"year": parts[0], "month": parts[1], "day": parts[2]}),
-                          errors="coerce")
-
-
-def parse_date_one(value: Any) -> tuple[int, int, int] | None:
-    """Scalar twin of :func:`parse_dates`: (year, month, day) or None."""
-    got = parse_dates(pd.Series([value], dtype=object))
-    stamp = got.iloc[0]
-    return None if pd.isna(stamp) else (stamp.year, stamp.month, stamp.day)
-
-
-def age_in_months(birth: pd.Series, test: pd.Series) -> pd.Series:
-    """Completed calendar months from birth to test date."""
-    return ((test.dt.year - birth.dt.year) * 12 + (test.dt.month - birth.dt.month)
-            - (test.dt.day < birth.dt.day).astype(int))
 
 
 def prepare_frame(frame: pd.DataFrame, standard: str, edition: str

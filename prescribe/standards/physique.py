@@ -24,8 +24,9 @@ import pandas as pd
 
 from ..errors import StandardsError
 from ..vocabulary import ITEM_CODES
+from .frames import band_index_rows, bit_names, column, female, int_array, labels
 from .lookup import Blocks, LevelTable, build_level_tables, tenths
-from .student import SEXES, _bit_names, _column, _int_array, band_index_rows, female, labels
+from .student import SEXES
 from .tables import load_table
 
 HW_SCORES = (1, 3, 5, 3, 1)
@@ -170,12 +171,12 @@ def hw_score(tables: PhysiqueTables, keys: np.ndarray, height_t: np.ndarray,
 
 def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     """Score validated rows (sex ``M``/``F``, ``age_years`` inside a band, numeric items)."""
-    band = tables.band_of(_column(clean, "age_years"))
+    band = tables.band_of(column(clean, "age_years"))
     if (band < 0).any():
         raise StandardsError("score_physique got ages outside the edition's bands; validate first")
     keys = band * 2 + female(clean)
     blocks = Blocks.of(keys, len(tables.band_labels) * 2)
-    height, weight = _column(clean, "height_cm"), _column(clean, "weight_kg")
+    height, weight = column(clean, "height_cm"), column(clean, "weight_kg")
     height_m = height / 100.0
     required = tables.required[keys]
     hw = hw_score(tables, keys, tenths(height), tenths(weight))
@@ -186,15 +187,15 @@ def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     out: dict[str, object] = {
         "bmi": tenths(weight / (height_m * height_m)) / 10.0,
         "age_band": labels(band, tables.band_labels),
-        "score_height_weight": _int_array(np.where(required[:, 0], hw, np.nan)),
+        "score_height_weight": int_array(np.where(required[:, 0], hw, np.nan)),
     }
     for j, item in enumerate(tables.items, start=1):
-        values = _column(clean, item)
+        values = column(clean, item)
         score = np.where(required[:, j], tables.levels[item].score(values, blocks), np.nan)
         missing |= np.where(np.isnan(values) & required[:, j], 1 << j, 0)
         unscored |= np.where(~np.isnan(values) & np.isnan(score) & required[:, j], 1 << j, 0)
         total += np.where(np.isnan(score), 0, score)
-        out[f"score_{item}"] = _int_array(score)
+        out[f"score_{item}"] = int_array(score)
     complete = (missing == 0) & (unscored == 0)
     points = total.astype(np.int64)
     grade_idx = (points[:, None] >= tables.grade_cuts[keys]).sum(axis=1)
@@ -202,7 +203,7 @@ def score_physique(clean: pd.DataFrame, tables: PhysiqueTables) -> pd.DataFrame:
     out["total_points"] = pd.arrays.IntegerArray(points, ~complete)
     out["grade"] = labels(np.where(complete, grade_idx, len(tables.grade_labels)),
                           (*tables.grade_labels, ""))
-    out["missing_items"] = _bit_names(missing, names)
-    out["unscored_items"] = _bit_names(unscored, names)
+    out["missing_items"] = bit_names(missing, names)
+    out["unscored_items"] = bit_names(unscored, names)
     out["standard_edition"] = labels(np.zeros(len(clean), dtype=np.int64), (tables.edition,))
     return pd.DataFrame(out, index=clean.index, copy=False)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import StandardsError
 from ..tabular import TEMPLATE_HEADERS
+from .frames import bit_names, column, female, int_array, labels
 from .lookup import Blocks, LevelTable, build_level_tables, tenths
 from .tables import load_table
 
@@ -127,17 +128,6 @@ def student_keys(clean: pd.DataFrame, tables: StudentTables) -> np.ndarray:
     return groups * 2 + female(clean)
 
 
-def female(clean: pd.DataFrame) -> np.ndarray:
-    codes, sexes = pd.factorize(clean["sex"])
-    return np.array([s == "F" for s in sexes], dtype=np.int64)[codes]
-
-
-def _column(clean: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in clean:
-        return np.full(len(clean), np.nan)
-    return clean[name].to_numpy(dtype=float, na_value=np.nan)
-
-
 def score_students(clean: pd.DataFrame, tables: StudentTables) -> pd.DataFrame:
     """Score validated rows (sex ``M``/``F``, canonical grade codes, numeric items).
 
@@ -148,7 +138,7 @@ def score_students(clean: pd.DataFrame, tables: StudentTables) -> pd.DataFrame:
     n = len(clean)
     blocks = Blocks.of(student_keys(clean, tables), tables.n_keys)
     order = blocks.order
-    col = {name: _column(clean, name)[order] for name in
+    col = {name: column(clean, name)[order] for name in
            ("height_cm", "weight_kg", *tables.items)}
     metres = col["height_cm"] / 100.0
     bmi_t = tenths(col["weight_kg"] / (metres * metres))
@@ -199,37 +189,9 @@ def score_students(clean: pd.DataFrame, tables: StudentTables) -> pd.DataFrame:
         out[name] = back
     out["bmi_category"] = pd.Categorical.from_codes(out["bmi_category"], BMI_CATEGORIES)
     for name in ("bmi", *tables.items):
-        out[f"score_{name}"] = _int_array(out[f"score_{name}"])
+        out[f"score_{name}"] = int_array(out[f"score_{name}"])
     out["bonus_points"] = pd.array(out["bonus_points"], dtype="Int64")
     out["grade"] = labels(out["grade"], (*tables.grade_labels, ""))
-    out["missing_items"] = _bit_names(out["missing_items"], ("bmi", *tables.items))
+    out["missing_items"] = bit_names(out["missing_items"], ("bmi", *tables.items))
     out["standard_edition"] = labels(np.zeros(n, dtype=np.int64), (tables.edition,))
     return pd.DataFrame(out, index=clean.index, copy=False)
-
-
-def band_index_rows(lower: np.ndarray, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per-row band index for per-key lower bounds (first column -inf); 0 for NaN."""
-    reached = np.zeros(len(values), dtype=np.int64)
-    for col in range(1, lower.shape[1]):
-        reached += values >= np.take(lower[:, col], keys)
-    return reached
-
-
-def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    mask = np.isnan(values)
-    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
-
-
-def labels(codes: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
-    """Text column from integer codes (categorical: a million rows share a few strings)."""
-    return pd.Categorical.from_codes(codes, categories=list(names))
-
-
-def _bit_names(bits: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
-    """Per-row bit masks as ';'-joined item names ('' for none), via the few patterns seen."""
-    patterns = np.flatnonzero(np.bincount(bits, minlength=1))
-    lookup = np.zeros(int(patterns.max()) + 1, dtype=np.int64)
-    lookup[patterns] = np.arange(len(patterns))
-    return labels(lookup[bits], tuple(";".join(n for j, n in enumerate(names) if p >> j & 1)
-                                      for p in patterns.tolist()))
-

@@ -145,3 +145,16 @@ def test_a_file_without_data_rows_is_an_error(tmp_path, capsys):
     path.write_text("学籍号,年级编号,性别\n", encoding="utf-8")
     assert main(["score", str(path), "--standard", "student"]) == 2
     assert "no data rows" in capsys.readouterr().err
+
+
+def test_skip_invalid_with_no_valid_row_writes_headers_and_the_report(tmp_path):
+    path = tmp_path / "all_bad.csv"
+    path.write_text("学籍号,年级编号,性别,身高,体重\n01,99,男,160,50\n02,21,X,160,50\n",
+                    encoding="utf-8")
+    out = tmp_path / "r.csv"
+    assert main(["score", str(path), "--standard", "student", "-o", str(out),
+                 "--skip-invalid"]) == 0
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert written.empty
+    assert "grade" in written.columns
+    assert len(pd.read_csv(tmp_path / "r.errors.csv", encoding="utf-8-sig")) == 2

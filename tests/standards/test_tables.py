@@ -11,14 +11,15 @@ import pytest
 
 import prescribe.standards as std
 from prescribe.errors import StandardsError
-from prescribe.standards import inputs, physique, student, tables, weight
+from prescribe.standards import inputs, physique, screening, student, tables, weight
 
 TABLES = tables.TABLES_DIR
 
 
 def _clear_caches():
     for fn in (tables.editions, tables.load_table, student.compile_student,
-               physique.compile_physique, weight._youth, weight._adult):
+               physique.compile_physique, weight._youth, weight._adult, screening._myopia,
+               screening._atr):
         fn.cache_clear()
 
 

@@ -147,7 +147,8 @@ def test_patient_lists_and_searches_show_only_the_own_station(app, people):
         make_world(people)
     other = login(app.test_client(), "other")
     html = other.get("/patients/?q=").get_data(as_text=True)
-    assert "孙丽娟" in html and "张建国" not in html
+    assert "孙丽娟" in html
+    assert "张建国" not in html
     assert "张建国" not in other.get("/patients/?q=张").get_data(as_text=True)
 
 

@@ -61,10 +61,12 @@ def test_labels_and_units_come_from_the_vocabulary_in_the_users_language(app, pe
     pid = _patient(app, people)
     doctor = as_user("doctor")
     zh = doctor.get(f"/assessments/new/{pid}").get_data(as_text=True)
-    assert "收缩压 (mmHg)" in zh and "握力 (kg)" in zh
+    assert "收缩压 (mmHg)" in zh
+    assert "握力 (kg)" in zh
     doctor.post_form("/patients/", {"lang": "en"}, action="/auth/language")
     en = doctor.get(f"/assessments/new/{pid}").get_data(as_text=True)
-    assert "Systolic blood pressure (mmHg)" in en and "Grip strength (kg)" in en
+    assert "Systolic blood pressure (mmHg)" in en
+    assert "Grip strength (kg)" in en
 
 
 def test_impossible_values_are_refused_next_to_the_field_in_the_users_language(app, people,
@@ -117,7 +119,8 @@ def test_saving_shows_scores_grade_and_flags_at_once(app, people, as_user):
         assert "feeling_unwell" not in item.values  # "not asked" stays missing
     assert result["grade"] in ("excellent", "good", "pass", "fail")
     assert f">{result['total_points']}<" in html
-    assert "BMI" in html and "27.5" in html
+    assert "BMI" in html
+    assert "27.5" in html
     assert "国民体质测定标准" in html or "physique-2003" in html
 
 
@@ -139,7 +142,8 @@ def test_a_students_screening_flags_are_shown(app, people, as_user):
 
     with app.app_context():
         scores = db.session.query(Assessment).one().scores
-    assert scores["standard"] == "student" and scores["result"]["total_score"] is not None
+    assert scores["standard"] == "student"
+    assert scores["result"]["total_score"] is not None
     assert scores["flags"]["screening_myopia"] is True
     assert scores["flags"]["atr_band"] == "observe"
 
@@ -148,7 +152,8 @@ def test_the_code_lists_carry_their_synonyms_for_the_filter(app, people, as_user
     pid = _patient(app, people)
     html = as_user("doctor").get(f"/assessments/new/{pid}").get_data(as_text=True)
     assert 'class="code-filter"' in html
-    assert "high blood pressure" in html and "原发性高血压" in html  # synonyms of I10
+    assert "high blood pressure" in html
+    assert "原发性高血压" in html
     assert "美托洛尔" in html or "metoprolol" in html
 
 

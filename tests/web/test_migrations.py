@@ -32,12 +32,14 @@ def _revisions(app) -> list[str]:
 
 def test_there_are_at_least_two_revisions_in_one_line(bare_app):
     revisions = _revisions(bare_app)
-    assert len(revisions) >= 2 and revisions[0] == PREVIOUS
+    assert len(revisions) >= 2
+    assert revisions[0] == PREVIOUS
 
 
 def test_an_empty_database_upgrades_to_head_matching_the_tables(bare_app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+
     from web.extensions import db
     from web.schema import load_all_tables
 
@@ -55,7 +57,8 @@ def test_the_previous_revision_upgrades_to_head_keeping_its_data(bare_app):
     with bare_app.app_context():
         flask_migrate.upgrade(revision=PREVIOUS)
         names = set(inspect(db.engine).get_table_names())
-        assert "patient" in names and "tier_review" not in names
+        assert "patient" in names
+        assert "tier_review" not in names
         now = dt.datetime(2026, 1, 5, 8, 0)
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO station (name, kind, created_at) "

@@ -41,6 +41,7 @@ def _edit(days=(3, 4), **kw):
 def test_a_concurrent_save_is_detected_even_between_check_and_write(db_app):
     """Two sessions read version 1; the second one's UPDATE finds the row changed."""
     from sqlalchemy.orm import Session
+
     from web.extensions import db
     from web.operations import StaleEditError
     from web.operations.prescriptions import review_draft
@@ -109,7 +110,8 @@ def test_versions_of_a_series_are_numbered_and_superseded(db_app):
         rows = db.session.query(Prescription).order_by(Prescription.version_no).all()
         assert [(r.version_no, r.status) for r in rows] == [
             (1, "superseded"), (2, "signed"), (3, "draft")]
-        assert v3.parent_id == v2.id and v3.series == v1.series
+        assert v3.parent_id == v2.id
+        assert v3.series == v1.series
 
 
 def test_login_throttling_counts_failures_in_the_database(db_app):
@@ -182,6 +184,7 @@ def test_tier_reviews_are_readable_with_the_contract_columns(db_app):
     import json
 
     from sqlalchemy import MetaData, Table, select
+
     from web.extensions import db
     from web.operations.prescriptions import record_tier_review
     from web.tables import Prescription, User
@@ -200,7 +203,8 @@ def test_tier_reviews_are_readable_with_the_contract_columns(db_app):
             "model_version", "model_tier", "confirmed_tier", "features_json", "created_at"}
         with db.engine.connect() as conn:
             row = conn.execute(select(table)).mappings().one()
-    assert row["confirmed_tier"] == 1 and row["model_tier"] == 2
+    assert row["confirmed_tier"] == 1
+    assert row["model_tier"] == 2
     assert json.loads(row["features_json"])["vital_capacity_ml"] == 3100
 
 

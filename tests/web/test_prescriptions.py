@@ -56,6 +56,7 @@ def _row(app, model, ident):
 
 def test_a_draft_from_the_assistant_shows_dose_outcome_and_why(clinic_app):
     from support import make_people
+
     from web.extensions import db
     from web.tables import Prescription
 
@@ -71,12 +72,15 @@ def test_a_draft_from_the_assistant_shows_dose_outcome_and_why(clinic_app):
     html = doctor.get(response.headers["Location"]).get_data(as_text=True)
     with clinic_app.app_context():
         rx = db.session.query(Prescription).one()
-        assert rx.ruleset_name == "web-tests" and rx.ruleset_version == "0.3.0"
+        assert rx.ruleset_name == "web-tests"
+        assert rx.ruleset_version == "0.3.0"
         content = rx.content
     assert content["outcome"] == "prescription_pending_clearance"
     assert "待医学许可" in html                                   # outcome banner
-    assert "血压2级：开始前需医学评估" in html and "test fixture (ACSM 2004)" in html  # why
-    assert "t-bp-grade2" in html and "168" in html              # the rule and its fact
+    assert "血压2级：开始前需医学评估" in html
+    assert "test fixture (ACSM 2004)" in html
+    assert "t-bp-grade2" in html
+    assert "168" in html
     target = content["components"][0]["target_hr_bpm"]
     assert f"{target[0]}–{target[1]}" in html                   # target heart rate
     assert "避免憋气用力" in html                                 # exclusion with reason
@@ -85,7 +89,9 @@ def test_a_draft_from_the_assistant_shows_dose_outcome_and_why(clinic_app):
 
 def test_the_model_tier_is_labelled_as_a_model_suggestion(app, people, draft, as_user):
     html = as_user("doctor").get(f"/prescriptions/{draft}").get_data(as_text=True)
-    assert "模型建议" in html and "71%" in html and "fitness_tier-2026.11" in html
+    assert "模型建议" in html
+    assert "71%" in html
+    assert "fitness_tier-2026.11" in html
 
 
 def test_an_abstaining_model_shows_its_reason(app, people, as_user):
@@ -97,7 +103,8 @@ def test_an_abstaining_model_shows_its_reason(app, people, as_user):
         aid = make_assessment(make_patient(people.station_a, people.doctor), people.doctor)
         rid = insert_prescription(aid, people.doctor, rx)
     html = as_user("doctor").get(f"/prescriptions/{rid}").get_data(as_text=True)
-    assert "模型未给出建议" in html and "测试项目不足" in html
+    assert "模型未给出建议" in html
+    assert "测试项目不足" in html
 
 
 def test_changes_within_bounds_are_saved_without_a_reason(app, people, draft, as_user):
@@ -110,7 +117,8 @@ def test_changes_within_bounds_are_saved_without_a_reason(app, people, draft, as
     assert response.status_code == 302
     rx = _row(app, Prescription, draft)
     aerobic = rx.content["components"][0]
-    assert aerobic["days_per_week"] == [4, 5] and aerobic["minutes_per_session"] == [30, 40]
+    assert aerobic["days_per_week"] == [4, 5]
+    assert aerobic["minutes_per_session"] == [30, 40]
     assert rx.content["weekly_minutes"] == 120   # recomputed: 4 days × 30 min
     from web.extensions import db
 
@@ -130,7 +138,8 @@ def test_values_outside_safe_bounds_are_refused_next_to_the_field(app, people, d
                                            _review_form(lock_version=1, **change))
     assert response.status_code == 400
     errors = field_errors(response.get_data(as_text=True), field)
-    assert errors and message in errors[0], errors
+    assert errors, errors
+    assert message in errors[0], errors
 
 
 def test_relaxing_a_safety_rule_needs_a_written_reason(app, people, draft, as_user):
@@ -200,7 +209,8 @@ def test_a_heart_rate_target_that_cannot_be_recomputed_is_removed(app, people, a
         lock_version=1, aerobic__int_lo="light", aerobic__int_hi="light"))
     assert response.status_code == 302
     aerobic = _row(app, Prescription, rid).content["components"][0]
-    assert aerobic["target_hr_bpm"] is None and aerobic["rpe"] == [9, 11]
+    assert aerobic["target_hr_bpm"] is None
+    assert aerobic["rpe"] == [9, 11]
 
 
 def test_a_deferral_cannot_be_edited(app, people, as_user):
@@ -214,7 +224,8 @@ def test_a_deferral_cannot_be_edited(app, people, as_user):
     doctor = as_user("doctor")
     assert doctor.get(f"/prescriptions/{rid}/review").status_code == 302
     html = doctor.get(f"/prescriptions/{rid}").get_data(as_text=True)
-    assert "静息血压过高" in html and "休息后复测" in html
+    assert "静息血压过高" in html
+    assert "休息后复测" in html
     assert f"/prescriptions/{rid}/review" not in html
 
 
@@ -230,7 +241,9 @@ def test_signing_freezes_the_prescription_and_changes_make_a_new_version(app, pe
         "csrf_token": csrf_token(page), "lock_version": "2"})
     assert signed.status_code == 302
     rx = _row(app, Prescription, draft)
-    assert rx.status == "signed" and rx.signed_by_id == people.doctor and rx.signed_at
+    assert rx.status == "signed"
+    assert rx.signed_by_id == people.doctor
+    assert rx.signed_at
     assert doctor.get(f"/prescriptions/{draft}/review").status_code == 302  # read-only now
 
     page = doctor.get(f"/prescriptions/{draft}").get_data(as_text=True)
@@ -287,7 +300,8 @@ def test_two_clinicians_never_silently_overwrite_each_other(app, people, draft, 
         "csrf_token": csrf_token(page_b)})
     html = second.get_data(as_text=True)
     assert second.status_code == 409
-    assert 'value="45"' in html and 'value="55"' in html      # the typed values are kept
+    assert 'value="45"' in html
+    assert 'value="55"' in html
     assert "对方已保存的当前值" in html                          # and the saved ones shown
     rx = _row(app, Prescription, draft)
     assert rx.content["components"][0]["days_per_week"] == [3, 4]
@@ -313,8 +327,10 @@ def test_the_clinician_confirms_or_corrects_the_tier(app, people, draft, as_user
         row = db.session.query(TierReview).one()
         assert (row.model_tier, row.confirmed_tier) == (2, 3)
         assert row.model_version == "fitness_tier-2026.11"
-        assert row.station_id == people.station_a and row.reviewer_id == people.doctor
+        assert row.station_id == people.station_a
+        assert row.reviewer_id == people.doctor
         features = json.loads(row.features_json)
-    assert features["grip_strength_kg"] == 38.5 and features["sex"] == "M"
+    assert features["grip_strength_kg"] == 38.5
+    assert features["sex"] == "M"
     assert 56 < features["age_years"] < 58
     assert "王医生" in doctor.get(f"/prescriptions/{draft}").get_data(as_text=True)

@@ -13,6 +13,8 @@ import io
 import re
 import zipfile
 
+from flask_babel import gettext as _
+
 from prescribe.errors import RulebookError, RuleProblem
 
 MAX_FILES = 200
@@ -46,15 +48,14 @@ def read_archive(data: bytes) -> dict[str, str]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise RulebookError([RuleProblem("(upload)", None, None, "not a ZIP file: download "
-                                         "a rule set to see the expected layout")]) from None
+        raise RulebookError([RuleProblem("(upload)", None, None, _("not a ZIP file: download a rule set to see the expected layout"))]) from None
     entries = [i for i in archive.infolist() if not i.is_dir()]
     problems: list[RuleProblem] = []
     if len(entries) > MAX_FILES:
-        problems.append(RuleProblem("(upload)", None, None, f"more than {MAX_FILES} files"))
+        problems.append(RuleProblem("(upload)", None, None, _("more than %(n)s files", n=MAX_FILES)))
     if sum(i.file_size for i in entries) > MAX_TOTAL_BYTES:
         problems.append(RuleProblem("(upload)", None, None,
-                                    f"larger than {MAX_TOTAL_BYTES // 1_000_000} MB unpacked"))
+                                    _("larger than %(n)s MB unpacked", n=MAX_TOTAL_BYTES // 1_000_000)))
     if problems:
         raise RulebookError(problems)
     prefix = _strip_folder([i.filename for i in entries])
@@ -62,18 +63,17 @@ def read_archive(data: bytes) -> dict[str, str]:
     for info in entries:
         name = info.filename[len(prefix):] if info.filename.startswith(prefix) else info.filename
         if name != "ruleset.yaml" and not _NAME.match(name):
-            problems.append(RuleProblem(info.filename, None, None, "not a rule-set file: "
-                                        "expected ruleset.yaml, <name>.yaml or cases/<name>.yaml"))
+            problems.append(RuleProblem(info.filename, None, None, _("not a rule-set file: expected ruleset.yaml, <name>.yaml or cases/<name>.yaml")))
             continue
         if info.file_size > MAX_FILE_BYTES:
-            problems.append(RuleProblem(name, None, None, "file larger than 1 MB"))
+            problems.append(RuleProblem(name, None, None, _("file larger than 1 MB")))
             continue
         try:
             files[name] = archive.read(info).decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(RuleProblem(name, None, None, f"not UTF-8 text (byte {exc.start})"))
+            problems.append(RuleProblem(name, None, None, _("not UTF-8 text (byte %(n)s)", n=exc.start)))
     if "ruleset.yaml" not in files and not problems:
-        problems.append(RuleProblem("ruleset.yaml", None, None, "missing from the archive"))
+        problems.append(RuleProblem("ruleset.yaml", None, None, _("missing from the archive")))
     if problems:
         raise RulebookError(problems)
     return files

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from prescribe.engine import default_registry
 from prescribe.engine.conditions import OPS, OPS_BY_KIND, ORDER_OPS
 
@@ -76,12 +78,12 @@ def fact_help(fact: str) -> str:
         lo = "" if spec.lo is None else f"{spec.lo:g}"
         hi = "" if spec.hi is None else f"{spec.hi:g}"
         unit = BY_NAME[fact].unit if fact in BY_NAME else ""
-        step = f", step {spec.resolution:g}" if spec.resolution else ""
+        step = _(", step %(step)s", step=f"{spec.resolution:g}") if spec.resolution else ""
         return f"{lo}–{hi} {unit}".strip() + step
     if spec.kind == "enum":
         return " | ".join(spec.choices)
     if spec.kind == "list":
-        return ", ".join(spec.items or ()) if spec.items else "codes"
+        return ", ".join(spec.items or ()) if spec.items else _("codes")
     return spec.kind
 
 
@@ -108,13 +110,13 @@ def ops_for(fact: str) -> tuple[str, ...]:
 def _scalar(text: str, spec: Any) -> tuple[Any, str | None]:
     if spec is not None and spec.numeric:
         if not _NUMBER.fullmatch(text):
-            return None, f"“{text}” is not a number"
+            return None, _("“%(text)s” is not a number", text=text)
         return (float(text) if "." in text else int(text)), None
     if spec is not None and spec.kind == "bool":
         word = text.lower()
         if word in TRUE_WORDS | FALSE_WORDS:
             return word in TRUE_WORDS, None
-        return None, "answer true or false"
+        return None, _("answer true or false")
     return text, None
 
 
@@ -125,15 +127,15 @@ def parse_value(fact: str, op: str, text: str) -> tuple[Any, str | None]:
     if op == "missing":
         word = text.lower() or "true"
         if word not in TRUE_WORDS | FALSE_WORDS:
-            return None, "`missing` takes true or false"
+            return None, _("`missing` takes true or false")
         return word in TRUE_WORDS, None
     if text == "":
-        return None, "enter a value"
+        return None, _("enter a value")
     if op in ("between", "in"):
         if op == "between" and spec is not None and spec.numeric:
             parts = _NUMBER.findall(text)
             if len(parts) != 2 or _NUMBER.sub("", text).strip(" ,，–~至-") != "":
-                return None, "between takes two numbers, e.g. 160, 179"
+                return None, _("between takes two numbers, e.g. 160, 179")
         else:
             parts = [p for p in _SPLIT.split(text) if p]
         values = []
@@ -143,7 +145,7 @@ def parse_value(fact: str, op: str, text: str) -> tuple[Any, str | None]:
                 return None, error
             values.append(value)
         if op == "between" and len(values) != 2:
-            return None, "between takes two values, e.g. 160, 179"
+            return None, _("between takes two values, e.g. 160, 179")
         return values, None
     return _scalar(text, spec)
 
@@ -177,14 +179,14 @@ def condition_from_rows(rows: list[ConditionRow], base: str = "when"
             children.append(child)
         if row.node == "not":
             if len(children) != 1:
-                row.add_error("node", "`not` holds exactly one condition")
+                row.add_error("node", _("`not` holds exactly one condition"))
                 ok = False
             return {"not": children[0] if children else {"all": []}}, j
         return {row.node: children}, j
 
     tree, end = build(0, base)
     for extra in rows[end:]:  # rows after the root's subtree: only from a bad depth
-        extra.add_error("node", "outside the rule's condition: indent it under a group")
+        extra.add_error("node", _("outside the rule's condition: indent it under a group"))
         ok = False
     return tree, ok
 

@@ -56,7 +56,11 @@ def publish(name: str) -> Response | str:
         except StaleEditError:
             db.session.rollback()
             flash_stale()
-        except (ops.DraftOutOfDateError, OperationError, RulebookError) as exc:
+        except ops.DraftOutOfDateError:
+            db.session.rollback()
+            flash(_("Not published: a newer version was published after this draft started. "
+                    "Discard the draft and make the change again on top of it."), "error")
+        except (OperationError, RulebookError) as exc:
             db.session.rollback()
             flash(_("Not published: %(why)s", why=str(exc)), "error")
         else:
