@@ -200,8 +200,8 @@ def parse_assessment(data: Mapping[str, Any], *, row: int | None = None) -> Asse
         if var is None or var.derived:
             hint = get_close_matches(key, list(BY_NAME), n=1, cutoff=0.5) or [
                 n for n in BY_NAME if n.startswith(key.lower() + "_")][:1]
-            problems.append(InputProblem(key, raw, "unknown field", row,
-                                         f"did you mean {hint[0]}?" if hint else None))
+            problems.append(InputProblem(
+                key, raw, f"unknown field; did you mean `{hint[0]}`?" if hint else "unknown field", row))
             continue
         if _is_missing(raw) or (isinstance(raw, list | tuple) and not raw):
             continue

@@ -103,6 +103,7 @@ def test_deferred_plan_says_do_not_start_and_prints_no_exercise(
     assert "现在请不要开始运动" in text
     assert "安静血压212/118mmHg" in text
     assert "建议：休息15分钟后复测" in text
+    assert "下次复查" not in text  # a deferred plan has no re-test date: reassessed when resolved
     assert "全科/家庭医生（尽快）" in text
     assert "一周安排" not in text
     assert "运动内容" not in text

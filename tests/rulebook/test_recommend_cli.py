@@ -58,7 +58,7 @@ def test_invalid_input_exits_2_naming_every_field(tmp_path, capsys):
     err = capsys.readouterr().err
     for field in ("age_years=", "sbp_mmhg=", "dbp_mmHg=", "conditions=", "regularly_active="):
         assert field in err
-    assert "did you mean dbp_mmhg" in err
+    assert "did you mean `dbp_mmhg`" in err
     assert "'高血压'" in err.split("conditions=")[1].splitlines()[0]
 
 

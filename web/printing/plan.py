@@ -183,7 +183,8 @@ def draw_follow_up(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False
             bottom = max(bottom, draw_qr(pdf, ctx.qr_url, ctx.qr_expires_on, x, top))
         pdf.set_xy(pdf.l_margin, bottom + 2)
         return
-    pdf.heading(_("Next check-up"), keep_with=QR_SIZE_MM + 12 if ctx.qr_url else 20)
+    title = _("Next check-up") if ctx.prescription.get("retest_date") else _("Questions")
+    pdf.heading(title, keep_with=QR_SIZE_MM + 12 if ctx.qr_url else 20)
     top = pdf.get_y()
     for line in follow_up_texts(ctx):
         pdf.multi_cell(pdf.epw - qr_w, 5, line, align="L", wrapmode=pdf.wrap,

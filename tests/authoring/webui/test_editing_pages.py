@@ -83,7 +83,7 @@ def test_every_problem_is_shown_next_to_its_field_and_nothing_is_saved(app, as_u
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     value_cell = page[page.index('id="cond-0-value"'):page.index('id="cond-0-value"') + 600]
-    assert "between takes two numbers" in value_cell
+    assert "between 需要两个数" in value_cell  # the zh catalogue is the default
     priority = page[page.index('id="priority"'):page.index('id="priority"') + 400]
     assert "whole number 0–1000" in priority
     effect = page[page.index('id="eff-2"'):]
