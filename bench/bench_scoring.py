@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
 import re
 import resource
@@ -110,8 +111,10 @@ def machine() -> str:
         cpu = re.search(r"model name\s*:\s*(.+)", text).group(1).strip()
     except (OSError, AttributeError):
         pass
-    return (f"{cpu}, {mp.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, pandas {pd.__version__}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{cpu}, {mp.cpu_count()} cores (load average {load} during the run: the machine "
+            f"is shared), Python {platform.python_version()}, numpy {np.__version__}, "
+            f"pandas {pd.__version__}")
 
 
 def readme_section(r: dict) -> str:

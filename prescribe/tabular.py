@@ -22,6 +22,7 @@ opens Chinese text correctly.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import re
@@ -128,13 +129,11 @@ def parse_time(value: object) -> float | None:
     return (h or 0.0) * 3600 + (m or 0.0) * 60 + s
 
 
-def read_raw(path: str | Path, *, id_columns: Iterable[str] = DEFAULT_ID_COLUMNS) -> pd.DataFrame:
+def read_raw(path: str | Path) -> pd.DataFrame:
     """Every cell as stripped text (NaN = blank or a "not tested" marker), original headers.
 
     The index is the file line; ``attrs["header_line"]`` and ``attrs["first_line"]`` are set.
-    ``id_columns`` is accepted for symmetry with :func:`read_table`: all cells are text here.
     """
-    del id_columns  # every column is read as text, so ID columns keep their zeros anyway
     path = Path(path)
     grid = _read_grid(path)
     header_at = _find_header(grid, path)
@@ -170,8 +169,15 @@ def _read_grid(path: Path) -> pd.DataFrame:
                 continue
         else:  # pragma: no cover - gb18030 decodes every byte sequence
             raise TableError(f"{path.name}: not UTF-8 or GB18030 text")
-        return pd.read_csv(io.StringIO(text), keep_default_na=False, skip_blank_lines=False,
-                           **opts)
+        try:
+            return pd.read_csv(io.StringIO(text), keep_default_na=False,
+                               skip_blank_lines=False, **opts)
+        except pd.errors.ParserError:  # ragged rows, e.g. a one-cell title line above the header
+            rows = list(csv.reader(io.StringIO(text)))
+            width = max(len(r) for r in rows)
+            return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+        except pd.errors.EmptyDataError:
+            raise TableError(f"{path.name}: the file is empty") from None
     if ext not in (".xlsx", ".xlsm", ".xls"):
         raise TableError(f"{path.name}: unsupported file type {ext or '(none)'}; "
                          "use .csv, .xlsx or .xls")
@@ -211,8 +217,14 @@ def _find_header(grid: pd.DataFrame, path: Path) -> int:
                      "headers such as 学籍号, 性别, 身高 or student_id, sex, height_cm")
 
 
-def normalise(raw: pd.DataFrame) -> pd.DataFrame:
-    """Rename headers to codes and convert numbers and m'ss" times (keeping bad text)."""
+def normalise(raw: pd.DataFrame, *, id_columns: Iterable[str] = DEFAULT_ID_COLUMNS
+              ) -> pd.DataFrame:
+    """Rename headers to codes and convert numbers and m'ss" times (keeping bad text).
+
+    Columns named in ``id_columns`` (by header as written or by code) are never converted:
+    they stay text with their leading zeros.
+    """
+    keep_text = set(id_columns)
     mapping = {h: header_code(h) or h for h in raw.columns}
     codes = list(mapping.values())
     clash = sorted({c for c in codes if codes.count(c) > 1})
@@ -222,9 +234,10 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
         raise TableError(f"{raw.attrs.get('source', 'table')}: several columns mean the "
                          f"same thing ({pairs})")
     frame = raw.rename(columns=mapping)
+    written = {code: header for header, code in mapping.items()}
     for code in frame.columns:
         var = BY_NAME.get(code)
-        if var is None or var.kind not in NUMERIC_KINDS:
+        if var is None or var.kind not in NUMERIC_KINDS or keep_text & {code, written[code]}:
             continue
         col = frame[code]
         parsed = parse_min_sec(col) if code.endswith("_s") else pd.to_numeric(
@@ -243,7 +256,7 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
 def read_table(path: str | Path, *, id_columns: Iterable[str] = DEFAULT_ID_COLUMNS
                ) -> pd.DataFrame:
     """Read CSV/XLSX/XLS into a frame keyed by vocabulary codes (see the module docstring)."""
-    return normalise(read_raw(path, id_columns=id_columns))
+    return normalise(read_raw(path), id_columns=id_columns)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:

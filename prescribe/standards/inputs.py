@@ -261,7 +261,7 @@ def prepare_record(record: Mapping[str, Any], standard: str, edition: str) -> di
                                      allowed=SEX_ALLOWED))
     if standard == "student" and "grade_code" not in subset:
         problems.append(InputProblem("grade_code", None, "missing: the grade code is required"))
-    if standard == "physique" and not problems:
+    if standard == "physique" and not any(p.field == "age_years" for p in problems):
         values["age_years"] = _record_age(record, subset, edition, problems)
     if problems:
         raise AssessmentError(problems)

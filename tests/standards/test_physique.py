@@ -159,3 +159,10 @@ def test_a_missing_or_unscored_item_leaves_total_and_grade_empty():
                                                                           "grip_strength_kg")
     assert got["score_grip_strength_kg"] is None
     assert got["score_step_test_index"] is not None
+
+
+def test_a_record_reports_age_and_value_problems_together():
+    with pytest.raises(AssessmentError) as info:
+        score_record({"sex": "M", "height_cm": 17, "grip_strength_kg": "strong"}, "physique")
+    assert {p.field for p in info.value.problems} == {"height_cm", "grip_strength_kg",
+                                                      "age_years"}

@@ -151,3 +151,27 @@ def test_cells_left_empty_in_a_legacy_xls_read_as_missing(tmp_path):
     frame = read_table(DATA / "template_8.xls")
     assert frame["rope_skip_1min_count"].isna().sum() == 5  # junior rows have no rope skip
     assert frame["run_1000m_s"].notna().sum() == 3
+
+
+def test_id_columns_are_never_converted_to_numbers(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("档案号,年龄,性别\n007,35,男\n", encoding="utf-8")
+    assert read_table(path)["age_years"].tolist() == [35.0]
+    kept = read_table(path, id_columns=("档案号", "年龄"))
+    assert kept["person_id"].tolist() == ["007"]
+    assert kept["age_years"].tolist() == ["35"]
+
+
+def test_a_one_cell_title_line_above_the_header_is_skipped(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("某某中学2024年体测成绩\n学籍号,性别,身高\n0042,女,151.5\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame.loc[3, "student_id"] == "0042"
+    assert frame.loc[3, "height_cm"] == 151.5
+
+
+def test_an_empty_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(TableError, match="empty"):
+        read_table(path)

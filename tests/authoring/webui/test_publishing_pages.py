@@ -160,7 +160,7 @@ def test_a_bad_upload_lists_every_problem_and_keeps_the_draft(app, as_user):
                            {"archive": (io.BytesIO(buffer.getvalue()), "mini.zip")},
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert "not a rule-set file" in page
+    assert "不是规则集文件" in page  # zh: "not a rule-set file"
     response = client.post(f"{BASE}/draft/upload", {"archive": (io.BytesIO(
         b"not a zip"), "mini.zip")}, content_type="multipart/form-data")
-    assert "not a ZIP file" in response.get_data(as_text=True)
+    assert "不是 ZIP 文件" in response.get_data(as_text=True)
