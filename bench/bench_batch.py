@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_batch.py [--rows 1000000] [--work DIR] [--write]
 
 Generates a Parquet directory of synthetic students (``prescribe.school.synthetic``; five
-files, row groups of 25,000) and snapshots ``rules/default`` (other people edit it while
-the bench runs; every run must use the same rules), then runs ``prescribe batch`` as a child process for each
+files, row groups of 25,000) and snapshots the ``prescribe`` package and ``rules/default``
+into the scratch folder (others edit the tree while the bench runs; every run must use the
+same code and rules), then runs ``prescribe batch`` as a child process for each
 configuration and samples the resident memory of the whole process tree (the CLI and,
 for Dask, its workers) every 50 ms with psutil: the peak is what the machine had to
 hold. Configurations:
@@ -64,24 +65,37 @@ def make_input(rows: int, folder: Path) -> float:
 
 
 class TreeMemory:
-    """Peak summed RSS of a process and all its descendants, sampled in a thread."""
+    """Peak summed RSS and total CPU seconds of a process and all its descendants,
+    sampled in a thread (CPU per pid is the last value seen before the process ended)."""
 
     def __init__(self, pid: int, every: float = 0.05):
         self.root = psutil.Process(pid)
         self.every = every
         self.peak = 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            total = 0
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in procs if p.is_running())
-                self.peak = max(self.peak, total)
             except psutil.Error:
-                pass
+                procs = []
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = t.user + t.system
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
             time.sleep(self.every)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def __enter__(self) -> TreeMemory:
         self._thread.start()
@@ -92,20 +106,28 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_cli(args: list[str]) -> dict:
-    """Run ``prescribe batch`` in a child process; return its summary plus peak memory."""
+def run_cli(args: list[str], code: Path) -> dict:
+    """Run ``prescribe batch`` (from the code snapshot) in a child process; return its
+    summary plus the process tree's peak memory and CPU seconds."""
     cmd = [sys.executable, "-m", "prescribe", "batch", *args, "--no-progress"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    load = os.getloadavg()[0]
+    proc = subprocess.Popen(cmd, cwd=code, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(code)})
     with TreeMemory(proc.pid) as mem:
         out, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
     summary = json.loads(out)
+    if summary["rows_with_input_errors"]:
+        raise SystemExit(f"{' '.join(args)}: synthetic rows reported input errors; the code "
+                         "snapshot is broken")
     summary["peak_tree_rss_mb"] = round(mem.peak / 2**20)
+    summary["tree_cpu_s"] = round(mem.cpu_seconds, 1)
+    summary["students_per_cpu_s"] = round(summary["rows"] / max(mem.cpu_seconds, 1e-9))
     summary["wall_with_startup_s"] = round(wall, 2)
+    summary["load_before"] = round(load, 1)
     return summary
 
 
@@ -130,25 +152,28 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_batch_"))
     data = work / "students"
     gen_s = make_input(args.rows, data) if not data.exists() else 0.0
-    rules = work / "rules"
+    code, rules = work / "code", work / "rules"
+    if not code.exists():
+        shutil.copytree(ROOT / "prescribe", code / "prescribe",
+                        ignore=shutil.ignore_patterns("__pycache__"))
     if not rules.exists():
         shutil.copytree(ROOT / "rules" / "default", rules)
     common = [str(data), "--test-date", "2025-10-15", "--rules", str(rules)]
     small, large = args.partitions
     runs = {
         "pandas, score + screen": run_cli([*common, "-o", str(work / "screen.parquet"),
-                                           "--prescribe-for", "none"]),
+                                           "--prescribe-for", "none"], code),
         "pandas, score + screen + rules": run_cli([*common, "-o", str(work / "pandas.parquet"),
-                                                   "--partition-rows", "100000"]),
+                                                   "--partition-rows", "100000"], code),
         f"dask, partitions of {small:,}": run_cli([*common, "-o", str(work / "dask_small"),
                                                    "--engine", "dask", "--partition-rows",
-                                                   str(small)]),
+                                                   str(small)], code),
         f"dask, partitions of {large:,}": run_cli([*common, "-o", str(work / "dask_large"),
                                                    "--engine", "dask", "--partition-rows",
-                                                   str(large)]),
+                                                   str(large)], code),
         f"dask, 2 worker processes, partitions of {small:,}": run_cli(
             [*common, "-o", str(work / "dask_procs"), "--engine", "dask", "--workers", "2",
-             "--partition-rows", str(small)]),
+             "--partition-rows", str(small)], code),
     }
     same = all(identical(work / "pandas.parquet", work / name)
                for name in ("dask_small", "dask_large", "dask_procs"))
@@ -156,9 +181,9 @@ def main() -> None:
               "machine": f"{platform.processor() or platform.machine()}, "
                          f"{psutil.cpu_count()} cores, Python {platform.python_version()}",
               "ruleset": runs["pandas, score + screen + rules"]["ruleset"],
-              "runs": {name: {k: s[k] for k in ("elapsed_s", "cpu_s_this_process",
-                                                "students_per_s", "peak_tree_rss_mb",
-                                                "partitions", "prescribed")}
+              "runs": {name: {k: s[k] for k in ("elapsed_s", "tree_cpu_s", "students_per_s",
+                                                "students_per_cpu_s", "peak_tree_rss_mb",
+                                                "partitions", "prescribed", "load_before")}
                        for name, s in runs.items()}}
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if args.write:
@@ -173,12 +198,15 @@ def write_readme(result: dict) -> None:
              "`prescribe batch`; memory = peak summed RSS of the process tree (CLI + Dask "
              "workers) sampled every 50 ms. Pandas and Dask outputs identical (sorted by "
              f"学籍号): **{'yes' if result['identical'] else 'NO'}**.", "",
-             "| run | partitions | seconds | students/s | drafted | peak memory (MB) |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "| run | partitions | wall s | students/s (wall) | CPU s | students per CPU s | "
+             "drafted | peak memory (MB) | load avg before |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in result["runs"].items():
         drafted = r["prescribed"].get("True", 0)
         lines.append(f"| {name} | {r['partitions']} | {r['elapsed_s']:.1f} | "
-                     f"{r['students_per_s']:,} | {drafted:,} | {r['peak_tree_rss_mb']:,} |")
+                     f"{r['students_per_s']:,} | {r['tree_cpu_s']:.1f} | "
+                     f"{r['students_per_cpu_s']:,} | {drafted:,} | "
+                     f"{r['peak_tree_rss_mb']:,} | {r['load_before']} |")
     readme = ROOT / "bench" / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
     head, sep, tail = text.partition(SECTION)

@@ -232,9 +232,13 @@ def validate_frame(frame: pd.DataFrame, *, first_row: int = 2) -> tuple[pd.DataF
         if var is None or var.kind not in NUMERIC_KINDS:
             continue
         raw = frame[col]
-        num = pd.to_numeric(raw, errors="coerce")
-        present = ~raw.isna() & (raw.astype(str).str.strip() != "")
-        bad_type = present & num.isna()
+        if pd.api.types.is_numeric_dtype(raw):  # fast path: nothing to parse
+            num = raw.astype(float)
+            bad_type = pd.Series(False, index=raw.index)
+        else:
+            num = pd.to_numeric(raw, errors="coerce")
+            present = ~raw.isna() & (raw.astype(str).str.strip() != "")
+            bad_type = present & num.isna()
         bad = bad_type.copy()
         lo = num < var.lo if var.lo is not None else pd.Series(False, index=num.index)
         hi = num > var.hi if var.hi is not None else pd.Series(False, index=num.index)

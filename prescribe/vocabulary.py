@@ -91,8 +91,7 @@ VARIABLES: tuple[Variable, ...] = (
     _n("age_years", "y", "年龄", "Age", "person", 3, 110, res=0.01),
     Variable("grade_code", "enum", "", "年级编号", "Grade code", "person",
              choices=tuple(str(c) for c in (11, 12, 13, 14, 15, 16, 21, 22, 23,
-                                              31, 32, 33, 41, 42, 43, 44)),
-             youth_only=True),
+                                              31, 32, 33, 41, 42, 43, 44))),
     # --- anthropometry ------------------------------------------------------------
     _n("height_cm", "cm", "身高", "Height", "anthropometry", 50, 230, 90, 210),
     _n("weight_kg", "kg", "体重", "Weight", "anthropometry", 10, 300, 12, 180),

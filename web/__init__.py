@@ -45,6 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     _keep_patient_data_out_of_logs(app)
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
@@ -70,6 +72,24 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, admin, patients, assessments, prescriptions, share):
         app.register_blueprint(module.bp)
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """SQLite: enforce foreign keys, and use write-ahead logging so that readers do not wait
+    for writers and each commit costs one sync instead of several (synchronous=FULL keeps
+    every committed record, e.g. a signature, across a power cut)."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 def _keep_patient_data_out_of_logs(app: Flask) -> None:

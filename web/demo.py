@@ -135,11 +135,15 @@ def _grade_for(age: float) -> str:
 
 
 def seed_demo(session: Session, assistant: Any | None, today: dt.date | None = None) -> dict:
-    """Create the demo stations, users and patients; refuses when patients exist."""
+    """Create the demo stations, users and ~30 patients; refuses when patients exist."""
     if session.scalar(select(func.count(Patient.id))):
         raise ValueError("the database already has patients; demo data is only for an empty one")
-    today = today or dt.date.today()
-    rng = random.Random(20260301)
+    users = demo_users(session)
+    return add_patients(session, users, assistant, today=today)
+
+
+def demo_users(session: Session) -> dict[str, User]:
+    """The demo stations and one user per role (reused when they exist)."""
     stations = [session.scalar(select(Station).where(Station.name == name))
                 or accounts.create_station(session, None, name, kind) for name, kind in STATIONS]
     users = {}
@@ -148,44 +152,27 @@ def seed_demo(session: Session, assistant: Any | None, today: dt.date | None = N
             accounts.create_user(session, None, username=username, display_name=name,
                                  password=DEMO_PASSWORD, role=role,
                                  station=stations[station_index])
+    return users
+
+
+def add_patients(session: Session, users: dict[str, User], assistant: Any | None, *,
+                 scale: float = 1.0, today: dt.date | None = None, seed: int = 20260301,
+                 second_station_every: int = 6) -> dict[str, int]:
+    """Add the demo mix of patients (``scale`` × about 31) with 1–3 assessments each and,
+    with an assistant, drafted (some signed) prescriptions. Every ``second_station_every``
+    th patient goes to the second station."""
+    today = today or dt.date.today()
+    rng = random.Random(seed)
     counts = {"patients": 0, "assessments": 0, "prescriptions": 0, "signed": 0}
     number = 0
     for count, table, (age_lo, age_hi) in PEOPLE:
-        for _ in range(count):
+        for _ in range(round(count * scale)):
             number += 1
-            sex = "M" if number % 2 else "F"
-            age = rng.uniform(age_lo, age_hi)
-            actor = users["other"] if number % 6 == 0 else users["doctor"]
-            birth = today - dt.timedelta(days=int(age * 365.2425))
-            student = table in (PRIMARY, SECONDARY)
-            patient = create_patient(session, actor, PatientDetails(
-                record_no=f"{'XS' if student else 'JM'}{number:04d}",
-                name=rng.choice(SURNAMES) + GIVEN[number % len(GIVEN)], sex=sex,
-                birth_date=birth, phone=None if student or table is CHILD else
-                f"139{rng.randint(10000000, 99999999)}",
-                school_name="海淀实验小学" if student else None,
-                class_name=f"{rng.randint(1, 4)}班" if student else None,
-                grade_code=_grade_for(age) if student else None))
+            actor = users["other"] if second_station_every and number % second_station_every \
+                == 0 else users["doctor"]
+            patient = _add_patient(session, actor, rng, number, table, age_lo, age_hi, today)
             counts["patients"] += 1
-            visits = rng.choice((1, 2, 3))
-            base = _draw(rng, table, sex)
-            extras = _adult_extras(rng, age) if table in (ADULT, OLDER) else _youth_extras(rng, age)
-            for visit in range(visits):
-                day = today - dt.timedelta(days=120 * (visits - 1 - visit) + rng.randint(0, 9))
-                values = {**base, **extras}
-                for key in table:  # a little better each visit
-                    if key in values and key not in ("height_cm", "bmi"):
-                        var = BY_NAME[key]
-                        better = -1 if key.endswith("_s") and "stand" not in key else 1
-                        step = values[key] * 0.04 * visit * better
-                        values[key] = int(round(values[key] + step)) if var.kind == "count" \
-                            else round(values[key] + step, 1)
-                try:
-                    assessments.record_assessment(session, actor, patient, day, values)
-                except AssessmentError as exc:  # a drawn value the core refuses: skip it
-                    logger.warning("demo assessment skipped: %s problem(s)", len(exc.problems))
-                    continue
-                counts["assessments"] += 1
+            counts["assessments"] += _add_visits(session, actor, patient, rng, table, today)
             if assistant is not None and patient.assessments and rng.random() < 0.6:
                 rx = prescriptions.draft_prescription(session, actor, patient.assessments[-1],
                                                       assistant)
@@ -195,3 +182,45 @@ def seed_demo(session: Session, assistant: Any | None, today: dt.date | None = N
                     counts["signed"] += 1
     session.flush()
     return counts
+
+
+def _add_patient(session: Session, actor: User, rng: random.Random, number: int, table: dict,
+                 age_lo: float, age_hi: float, today: dt.date) -> Patient:
+    sex = "M" if number % 2 else "F"
+    age = rng.uniform(age_lo, age_hi)
+    student = table in (PRIMARY, SECONDARY)
+    return create_patient(session, actor, PatientDetails(
+        record_no=f"{'XS' if student else 'JM'}{number:04d}",
+        name=rng.choice(SURNAMES) + GIVEN[number % len(GIVEN)], sex=sex,
+        birth_date=today - dt.timedelta(days=int(age * 365.2425)),
+        phone=None if student or table is CHILD else f"139{rng.randint(10000000, 99999999)}",
+        school_name="海淀实验小学" if student else None,
+        class_name=f"{rng.randint(1, 4)}班" if student else None,
+        grade_code=_grade_for(age) if student else None))
+
+
+def _add_visits(session: Session, actor: User, patient: Patient, rng: random.Random,
+                table: dict, today: dt.date) -> int:
+    """1–3 visits four months apart, each a little better than the last."""
+    age = patient.age_on(today)
+    visits = rng.choice((1, 2, 3))
+    base = _draw(rng, table, patient.sex)
+    extras = _adult_extras(rng, age) if table in (ADULT, OLDER) else _youth_extras(rng, age)
+    recorded = 0
+    for visit in range(visits):
+        day = today - dt.timedelta(days=120 * (visits - 1 - visit) + rng.randint(0, 9))
+        values = {**base, **extras}
+        for key in table:
+            if key in values and key not in ("height_cm", "bmi"):
+                var = BY_NAME[key]
+                better = -1 if key.endswith("_s") and "stand" not in key else 1
+                step = values[key] * 0.04 * visit * better
+                values[key] = int(round(values[key] + step)) if var.kind == "count" \
+                    else round(values[key] + step, 1)
+        try:
+            assessments.record_assessment(session, actor, patient, day, values)
+        except AssessmentError as exc:  # a drawn value the core refuses: skip it
+            logger.warning("demo assessment skipped: %s problem(s)", len(exc.problems))
+            continue
+        recorded += 1
+    return recorded

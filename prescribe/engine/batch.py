@@ -104,12 +104,10 @@ def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDec
     for name, parts in set_parts.items():
         facts.set(name, _concat(parts))
     inverse, uniques = _factorize_rows(words)
-    patterns, fired_of = [], []
-    for key in uniques:
-        fired, decision = engine.decision_for_key(key)
-        patterns.append(decision)
-        fired_of.append(fired)
-    return BatchDecision(engine, inverse, patterns, fired_of, facts, before)
+    hits = list(map(engine.known_key, uniques))  # remembered patterns: one C-level lookup each
+    for i in [i for i, hit in enumerate(hits) if hit is None]:
+        hits[i] = engine.decision_for_key(uniques[i])
+    return BatchDecision(engine, inverse, [h[1] for h in hits], [h[0] for h in hits], facts, before)
 
 
 def _chunk_keys(engine: Engine, facts: FactFrame, width: int) -> np.ndarray:
@@ -184,7 +182,7 @@ def _factorize_rows(words: np.ndarray) -> tuple[np.ndarray, list]:
         return np.zeros(0, dtype=np.intp), []
     codes, uniques = pd.factorize(words[:, 0])
     if words.shape[1] == 1:
-        return codes.astype(np.intp, copy=False), [int(u) for u in uniques]
+        return codes.astype(np.intp, copy=False), uniques.tolist()
     for w in range(1, words.shape[1]):
         c2, u2 = pd.factorize(words[:, w])
         codes, _ = pd.factorize(codes.astype(np.int64) * len(u2) + c2)

@@ -47,6 +47,7 @@ class Engine:
         self.setter_facts = tuple(dict.fromkeys(f for pairs in self.setters.values() for f, _ in pairs))
         self._cache: dict[tuple, dict[str, Any]] = {}
         self._key_cache: dict[Any, tuple[tuple[int, ...], dict[str, Any]]] = {}
+        self.known_key = self._key_cache.get  # (fired, Decision) of a remembered batch key, or None
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- firing
@@ -115,7 +116,7 @@ class Engine:
             hit = (fired, self.combined(fired, missing))
             with self._lock:
                 if len(self._key_cache) >= MAX_CACHED_PATTERNS:
-                    self._key_cache.clear()
+                    self._key_cache.clear()  # clear, never replace: `known_key` is bound to it
                 self._key_cache[key] = hit
         return hit
 

@@ -77,6 +77,12 @@ def test_the_previous_revision_upgrades_to_head_keeping_its_data(bare_app):
                 " created_by_id, created_at, updated_at, lock_version) VALUES"
                 " (1, 1, :d, '{\"sbp_mmhg\": 130}', 1, :t, :t, 1)"),
                 {"t": now, "d": dt.date(2026, 1, 5)})
+            conn.execute(text(
+                "INSERT INTO prescription (patient_id, station_id, assessment_id, series,"
+                " version_no, status, outcome, proposed_json, content_json, ruleset_name,"
+                " ruleset_version, ruleset_hash, created_by_id, created_at, updated_at,"
+                " lock_version) VALUES (1, 1, 1, 's1', 1, 'signed', 'prescription', '{}', '{}',"
+                " 'default', '1.0.0', 'h', 1, :t, :t, 1)"), {"t": now})
         flask_migrate.upgrade()
         inspector = inspect(db.engine)
         assert {"share_link", "tier_review"} <= set(inspector.get_table_names())
@@ -85,6 +91,7 @@ def test_the_previous_revision_upgrades_to_head_keeping_its_data(bare_app):
             assert conn.execute(text("SELECT name FROM patient")).scalar() == "旧患者"
             assert conn.execute(text("SELECT values_json FROM assessment")).scalar() == \
                 '{"sbp_mmhg": 130}'
+            assert conn.execute(text("SELECT assessment_id FROM prescription")).scalar() == 1
 
 
 def test_downgrading_to_the_beginning_removes_every_table(bare_app):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-
 from web.extensions import db
 from web.ruleset_authoring import operations as ops
-from web.ruleset_authoring.tables import RulesetDraft
 
 BASE = "/rulesets/mini"
 
