@@ -196,8 +196,12 @@ def write_readme(result: dict) -> None:
              f"{result['rows']:,} synthetic students (`prescribe.school.synthetic`, Parquet "
              f"directory of {FILES} files, row groups of {ROW_GROUP:,}) through "
              "`prescribe batch`; memory = peak summed RSS of the process tree (CLI + Dask "
-             "workers) sampled every 50 ms. Pandas and Dask outputs identical (sorted by "
-             f"学籍号): **{'yes' if result['identical'] else 'NO'}**.", "",
+             "workers) sampled every 50 ms; CPU s = user + system seconds of that tree "
+             "(interpreter start included). The machine is shared: wall-clock figures move "
+             "with the load average shown, CPU figures much less. Pandas and Dask outputs "
+             f"identical (sorted by 学籍号): **{'yes' if result['identical'] else 'NO'}**. "
+             f"Rule set {result['ruleset']['name']} {result['ruleset']['version']} "
+             f"(`{result['ruleset']['hash'][:12]}`).", "",
              "| run | partitions | wall s | students/s (wall) | CPU s | students per CPU s | "
              "drafted | peak memory (MB) | load avg before |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]

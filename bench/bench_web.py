@@ -31,6 +31,7 @@ TARGET_MS = 100.0
 
 def build(tmp: Path):
     from sqlalchemy import func, select
+
     from web import create_app
     from web.extensions import db
     from web.tables import Assessment, Patient, Prescription, ShareLink

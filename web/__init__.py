@@ -46,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
     db.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        _tune_sqlite(db.engine, app.config["SQLITE_SYNCHRONOUS"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
@@ -74,10 +74,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
-def _tune_sqlite(engine: Any) -> None:
+def _tune_sqlite(engine: Any, synchronous: str) -> None:
     """SQLite: enforce foreign keys, and use write-ahead logging so that readers do not wait
-    for writers and each commit costs one sync instead of several (synchronous=FULL keeps
-    every committed record, e.g. a signature, across a power cut)."""
+    for writers and each commit costs one sync instead of several (``SQLITE_SYNCHRONOUS``
+    FULL keeps every committed record, e.g. a signature, across a power cut)."""
     if engine.dialect.name != "sqlite":
         return
     from sqlalchemy import event
@@ -87,7 +87,7 @@ def _tune_sqlite(engine: Any) -> None:
         cursor = dbapi_conn.cursor()
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -31,6 +31,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # of exception messages, which end up in error logs.
         "SQLALCHEMY_ECHO": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
+        # SQLite only: FULL syncs every commit (a signature survives a power cut); tests use
+        # OFF, where durability does not matter and each test builds a fresh file.
+        "SQLITE_SYNCHRONOUS": "FULL",
         # Rule set and fitness model, read by the core from these paths at startup.
         "RULES_DIR": str(PROJECT_ROOT / "rules" / "default"),
         "MODEL_DIR": str(PROJECT_ROOT / "models" / "fitness_tier"),
@@ -96,6 +99,8 @@ def check(config: Any) -> None:
         value = config.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a whole number ≥ 1, got {value!r}")
+    if config.get("SQLITE_SYNCHRONOUS") not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        problems.append("SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
     if config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
         problems.append("SESSION_COOKIE_SAMESITE must be Lax or Strict")
     if config.get("BABEL_DEFAULT_LOCALE") not in config.get("LANGUAGES", ()):

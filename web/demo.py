@@ -92,7 +92,7 @@ def _draw(rng: random.Random, table: dict, sex: str) -> dict[str, Any]:
         value = min(max(value, lo if lo is not None else value), hi if hi is not None else value)
         values[name] = int(round(value)) if var.kind == "count" else round(value, 1)
     bmi_mean, bmi_sd = table["bmi"][index]
-    bmi = rng.gauss(bmi_mean, bmi_sd)
+    bmi = min(max(rng.gauss(bmi_mean, bmi_sd), bmi_mean - 2 * bmi_sd), bmi_mean + 2.5 * bmi_sd)
     values["weight_kg"] = round(bmi * (values["height_cm"] / 100) ** 2, 1)
     return values
 

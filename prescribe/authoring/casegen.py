@@ -121,7 +121,8 @@ def expectation_from(prescription: Mapping[str, Any]) -> dict[str, Any]:
         "components_include": _codes(prescription.get("components"), "type"),
         "excluded_include": _codes(prescription.get("excluded"), "code"),
         "referrals_include": _codes(prescription.get("referrals"), "to"),
-        "fired_include": _codes(prescription.get("trace"), "rule_id"),
+        "fired_include": _codes(prescription.get("fired") or prescription.get("trace"),
+                                "rule_id"),
         "needs_review": bool(prescription.get("needs_review")),
     }
     if not expect["clearance"]["required"]:
@@ -135,7 +136,7 @@ def expectation_from(prescription: Mapping[str, Any]) -> dict[str, Any]:
 
 def suggest_case_id(prescription: Mapping[str, Any], taken: set[str]) -> str:
     """``<first fired rule>-<outcome>-case`` (then ``-2`` …): readable and unique."""
-    fired = _codes(prescription.get("trace"), "rule_id")
+    fired = _codes(prescription.get("fired") or prescription.get("trace"), "rule_id")
     stem = _CASE_ID.sub("-", f"{fired[0] if fired else 'no-rule'}-"
                              f"{prescription.get('outcome', 'case')}".lower()).strip("-")
     case_id, n = f"{stem}-case", 2

@@ -183,7 +183,8 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
         else:
             score_idx = [index(c) for c in self.columns]
         if not score_idx:
-            raise ValueError("no columns to score")
+            raise ValueError(f"no columns to score among {self.n_features_in_} feature(s) "
+                             "(the group column is not scored)")
         low = {index(c) for c in self.lower_is_better}
         return group_idx, score_idx, [i in low for i in score_idx]
 

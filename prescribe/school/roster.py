@@ -83,8 +83,9 @@ def check_sex_codes(frame: pd.DataFrame, out: Problems) -> None:
 
 def birth_dates(frame: pd.DataFrame, test_date: pd.Series, out: Problems) -> pd.Series:
     """Parsed birth dates (NaT where bad) and the age on the test date, checked vs grade."""
-    raw = frame["birth_date"] if "birth_date" in frame.columns else pd.Series(
-        pd.NA, index=frame.index, dtype="string")
+    if "birth_date" not in frame.columns:  # reported once, as a missing column
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+    raw = frame["birth_date"]
     born = parse_dates(raw)
     for line in frame.index[raw.isna().to_numpy()]:
         out.add(int(line), "birth_date", None, "missing: the template requires 出生日期")

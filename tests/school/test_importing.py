@@ -194,3 +194,12 @@ def test_a_roster_may_carry_its_own_vision_columns(fixtures, tmp_path, test_date
     assert first["uncorrected_va_left"] == 4.8
     assert first["spherical_equivalent_d"] == -1.5
     assert got.unmatched_join_ids == {"一班.csv": []}
+
+
+def test_a_missing_template_column_is_reported_once(fixtures, tmp_path, test_date):
+    raw = pd.read_csv(fixtures / "school_2025.csv", dtype=str, keep_default_na=False).head(5)
+    raw.drop(columns="出生日期").to_csv(tmp_path / "无生日.csv", index=False)
+    got = preview_import(tmp_path / "无生日.csv", test_date=test_date)
+    about_birth = [p for p in got.problems if p["field"] == "birth_date"]
+    assert [(p["row"], p["reason"]) for p in about_birth] == [
+        (None, "column missing from the template")]

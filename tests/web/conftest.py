@@ -42,23 +42,6 @@ POSTGRES_URL = os.environ.get("PRESCRIBE_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fast_sqlite() -> Iterator[None]:
-    """Test databases skip fsync: each test makes a fresh file, durability is not at stake
-    and it makes schema creation ~30x faster."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    def pragmas(dbapi_conn: Any, _record: Any) -> None:
-        if type(dbapi_conn).__module__.startswith("sqlite3"):
-            dbapi_conn.execute("PRAGMA synchronous=OFF")
-            dbapi_conn.execute("PRAGMA journal_mode=MEMORY")
-
-    event.listen(Engine, "connect", pragmas)
-    yield
-    event.remove(Engine, "connect", pragmas)
-
-
 @pytest.fixture(scope="session")
 def translations_dirs(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Compile every catalogue under web/ into a temp folder (what `make setup` does)."""
@@ -118,6 +101,7 @@ def base_config(db: str, translations: str, **overrides: Any) -> dict[str, Any]:
         "RULES_DIR": "",
         "SERVER_NAME": "station.test",
         "ARGON2_PROFILE": "CHEAPEST",
+        "SQLITE_SYNCHRONOUS": "OFF",
     }
     config.update(overrides)
     return config

@@ -38,14 +38,16 @@ def live_server(tmp_path: Path, translations_dirs: str) -> Iterator[str]:
     _require_browser()
     pytest.importorskip("playwright.sync_api")
     pytest.importorskip("web.printing", reason="the printed plan (web.printing) is not built")
+    from werkzeug.serving import make_server
+
     from web import create_app
     from web.extensions import db
-    from werkzeug.serving import make_server
 
     app = create_app({
         "SECRET_KEY": "browser-test", "SQLALCHEMY_DATABASE_URI":
             f"sqlite:///{tmp_path / 'live.sqlite3'}", "BABEL_TRANSLATION_DIRECTORIES":
             translations_dirs, "ASSISTANT": tiny_assistant(), "ARGON2_PROFILE": "CHEAPEST",
+        "SQLITE_SYNCHRONOUS": "OFF",
     }, instance_path=str(tmp_path / "instance"))
     with app.app_context():
         db.create_all()

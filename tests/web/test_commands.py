@@ -18,6 +18,7 @@ def instance(tmp_path, monkeypatch):
     monkeypatch.setenv("PRESCRIBE_RULES_DIR", str(TINY_RULES))
     monkeypatch.setenv("PRESCRIBE_MODEL_DIR", "")
     monkeypatch.setenv("PRESCRIBE_ARGON2_PROFILE", "CHEAPEST")
+    monkeypatch.setenv("PRESCRIBE_SQLITE_SYNCHRONOUS", "OFF")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return tmp_path
 

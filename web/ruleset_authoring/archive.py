@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from flask_babel import gettext as _
 
@@ -72,6 +73,8 @@ def read_archive(data: bytes) -> dict[str, str]:
             files[name] = archive.read(info).decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(RuleProblem(name, None, None, _("not UTF-8 text (byte %(n)s)", n=exc.start)))
+        except (zipfile.BadZipFile, zlib.error, EOFError):  # damaged, or sizes that lie
+            problems.append(RuleProblem(name, None, None, _("damaged in the archive")))
     if "ruleset.yaml" not in files and not problems:
         problems.append(RuleProblem("ruleset.yaml", None, None, _("missing from the archive")))
     if problems:

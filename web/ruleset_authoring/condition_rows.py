@@ -212,3 +212,13 @@ def remove(rows: list[ConditionRow], index: int) -> None:
         rows[1:] = []
         return
     del rows[index:_subtree_end(rows, index)]
+
+
+def wrap(rows: list[ConditionRow], index: int, node: str = "all") -> None:
+    """Put row ``index`` (and what it holds) inside a new group and add an empty leaf next
+    to it: how a single condition becomes "this and that"."""
+    end = _subtree_end(rows, index)
+    for row in rows[index:end]:
+        row.depth += 1
+    rows.insert(end, ConditionRow(rows[index].depth, "leaf"))
+    rows.insert(index, ConditionRow(rows[index].depth - 1, node))

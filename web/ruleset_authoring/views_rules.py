@@ -19,7 +19,7 @@ from ..i18n import current_lang
 from ..operations import StaleEditError
 from . import operations as ops
 from .blueprint import bp
-from .condition_rows import NODES, add_child, fact_choices, fact_help, ops_for, remove
+from .condition_rows import NODES, add_child, fact_choices, fact_help, ops_for, remove, wrap
 from .effect_rows import EFFECTS, EffectRow
 from .forms import LockForm, RuleMetaForm
 from .pages import draft_or_404, flash_stale, lock_of
@@ -44,6 +44,9 @@ def _apply_action(form: RuleForm, action: str) -> bool:
     if verb in ("add-leaf", "add-group") and 0 <= index < len(form.conditions):
         if form.conditions[index].node != "leaf":
             add_child(form.conditions, index, "leaf" if verb == "add-leaf" else "all")
+        return True
+    if verb == "wrap" and 0 <= index < len(form.conditions):
+        wrap(form.conditions, index)
         return True
     if verb == "remove-cond" and 0 <= index < len(form.conditions):
         remove(form.conditions, index)

@@ -108,25 +108,26 @@ def test_building_a_nested_condition_then_saving(app, as_user):
     client = as_user("prescriber")
     url = f"{BASE}/draft/rules/htn-modifier"
     fields = rule_fields(client.text(url))
-    # the root is a leaf: turn it into an `all` group holding the old leaf and a new one
-    fields = [("cond-0-depth", "0"), ("cond-0-node", "all"),
-              ("cond-1-depth", "1"), ("cond-1-node", "leaf"), ("cond-1-fact", "conditions"),
-              ("cond-1-op", "has"), ("cond-1-value", "hypertension")] + [
-        (k, v) for k, v in fields if not k.startswith("cond-")]
-    page = client.post(url, fields + [("action", "add-group:0")]).get_data(as_text=True)
-    assert 'name="cond-2-node"' in page  # the new group row, nothing saved yet
-    assert draft_rule(app, "htn-modifier")["when"]["fact"] == "conditions"
-    fields = rule_fields(page)
-    page = client.post(url, fields + [("action", "add-leaf:2")]).get_data(as_text=True)
-    fields = rule_fields(page)
-    fields = replace(replace(replace(replace(fields, "cond-2-node", "any"),
-                                     "cond-3-fact", "age_years"), "cond-3-op", ">="),
-                     "cond-3-value", "65")
-    response = client.post(url, fields + [("action", "save")])
+    # the condition is one leaf: "combine" wraps it in an `all` group with a new empty leaf
+    page = client.post(url, fields + [("action", "wrap:0")]).get_data(as_text=True)
+    fields = dict(rule_fields(page))
+    assert (fields["cond-0-node"], fields["cond-1-fact"], fields["cond-2-node"]) == (
+        "all", "conditions", "leaf")
+    assert draft_rule(app, "htn-modifier")["when"]["fact"] == "conditions"  # not saved yet
+    page = client.post(url, list(fields.items()) + [("action", "add-group:0")]).get_data(
+        as_text=True)
+    page = client.post(url, rule_fields(page) + [("action", "add-leaf:3")]).get_data(
+        as_text=True)
+    fields = dict(rule_fields(page))
+    fields.update({"cond-2-fact": "age_years", "cond-2-op": ">=", "cond-2-value": "65",
+                   "cond-3-node": "any", "cond-4-fact": "sbp_mmhg", "cond-4-op": ">=",
+                   "cond-4-value": "140"})
+    response = client.post(url, list(fields.items()) + [("action", "save")])
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     assert draft_rule(app, "htn-modifier")["when"] == {"all": [
         {"fact": "conditions", "op": "has", "value": "hypertension"},
-        {"any": [{"fact": "age_years", "op": ">=", "value": 65}]}]}
+        {"fact": "age_years", "op": ">=", "value": 65},
+        {"any": [{"fact": "sbp_mmhg", "op": ">=", "value": 140}]}]}
 
 
 def test_a_new_rule_can_be_added_with_its_effects(app, as_user):
