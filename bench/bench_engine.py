@@ -400,11 +400,12 @@ def end_to_end(rules_dir: Path, n: int = 3000) -> dict:
     rng = np.random.default_rng(7)
     pick = lambda values: np.array(values, dtype=object)[rng.integers(0, len(values), n)]  # noqa: E731
     df = pd.DataFrame({"sex": pick(["M", "F", "男", "女"]), "age_years": np.round(rng.uniform(19, 85, n), 1),
-                       "height_cm": np.round(rng.normal(165, 8, n), 1), "weight_kg": np.round(rng.normal(66, 11, n), 1),
+                       "height_cm": np.round(rng.normal(165, 8, n), 1),
                        "sbp_mmhg": np.round(rng.normal(132, 18, n)), "dbp_mmhg": np.round(rng.normal(80, 9, n)),
                        "resting_hr_bpm": np.round(rng.normal(72, 9, n)),
                        "conditions": pick(["", "", "高血压", "2型糖尿病", "慢阻肺", "I10;E11", "膝骨关节炎"]),
                        "regularly_active": pick(["是", "否"]), "grip_strength_kg": np.round(rng.normal(32, 9, n), 1)})
+    df["weight_kg"] = np.round(np.clip(rng.normal(24.5, 3.5, n), 16, 40) * (df["height_cm"] / 100) ** 2, 1)
     df["dbp_mmhg"] = np.minimum(df["dbp_mmhg"], df["sbp_mmhg"] - 20)
     rec = {k: v for k, v in df.iloc[0].to_dict().items() if v != ""}
     one = latency(lambda _: assistant.prescribe(rec), [rec] * 60, warmup=10, count=50)

@@ -43,6 +43,11 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
     passwords.configure(app.config["ARGON2_PROFILE"])
     _keep_patient_data_out_of_logs(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     with app.app_context():
@@ -68,9 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area; new areas (rule sets, schools) add a line here."""
-    from . import admin, assessments, auth, main, patients, prescriptions, share
+    from . import admin, assessments, auth, kpi, main, patients, prescriptions, school, share
 
-    for module in (main, auth, admin, patients, assessments, prescriptions, share):
+    for module in (main, auth, admin, patients, assessments, prescriptions, share, school, kpi):
         app.register_blueprint(module.bp)
 
 

@@ -58,6 +58,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # empty means "the host the clinician used".
         "PUBLIC_BASE_URL": "",
         "PATIENTS_PER_PAGE": 20,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+        # (0 = none: the headers are ignored, so nobody can forge a client address).
+        "TRUSTED_PROXIES": 0,
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         # Relative to the web package: page strings and printed-plan strings are merged.
@@ -99,6 +102,9 @@ def check(config: Any) -> None:
         value = config.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a whole number ≥ 1, got {value!r}")
+    proxies = config.get("TRUSTED_PROXIES")
+    if not isinstance(proxies, int) or isinstance(proxies, bool) or proxies < 0:
+        problems.append(f"TRUSTED_PROXIES must be a whole number ≥ 0, got {proxies!r}")
     if config.get("SQLITE_SYNCHRONOUS") not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         problems.append("SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
     if config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):

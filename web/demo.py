@@ -214,7 +214,7 @@ def _add_visits(session: Session, actor: User, patient: Patient, rng: random.Ran
             if key in values and key not in ("height_cm", "bmi"):
                 var = BY_NAME[key]
                 better = -1 if key.endswith("_s") and "stand" not in key else 1
-                step = values[key] * 0.04 * visit * better
+                step = values[key] * 0.08 * visit * better
                 values[key] = int(round(values[key] + step)) if var.kind == "count" \
                     else round(values[key] + step, 1)
         try:

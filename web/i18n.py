@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+
+logger = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
@@ -40,7 +44,22 @@ def label(var: Any, lang: str | None = None) -> str:
     return var.label(lang or current_lang())
 
 
+def warn_uncompiled(app: Flask) -> list[str]:
+    """Catalogues with a ``.po`` but no ``.mo``: gettext would silently show English."""
+    missing = []
+    for folder in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+        base = Path(app.root_path, folder)
+        for po in base.glob("*/LC_MESSAGES/messages.po"):
+            if not po.with_suffix(".mo").exists():
+                missing.append(str(po.parent.parent))
+    if missing:
+        logger.warning("translations not compiled (run `make setup` or `pybabel compile -f "
+                       "-d DIR`): %s", ", ".join(missing))
+    return missing
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    warn_uncompiled(app)
     app.jinja_env.globals.update(current_lang=current_lang)
     app.jinja_env.filters["pick"] = pick

@@ -118,3 +118,15 @@ EXCLUSIONS = {
     "high_fall_risk_activities": _l("Activities with a high risk of falling"),
     "supine_after_first_trimester": _l("Lying on the back after the first trimester"),
 }
+
+AUDIT_ACTIONS = {
+    "created": _l("created"), "updated": _l("changed"), "viewed": _l("viewed"),
+    "signed": _l("signed"), "printed": _l("printed"), "shared": _l("shared"),
+    "revoked": _l("withdrew"), "reviewed": _l("reviewed"), "deactivated": _l("deactivated"),
+    "login": _l("logged in"), "logout": _l("logged out"), "locked": _l("locked"),
+}
+AUDIT_OBJECTS = {
+    "patient": _l("Patient"), "assessment": _l("Assessment"),
+    "prescription": _l("Prescription"), "share_link": _l("Share link"),
+    "tier_review": _l("Tier review"), "user": _l("User"), "station": _l("Station"),
+}

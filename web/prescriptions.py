@@ -71,7 +71,8 @@ def detail(prescription_id: int) -> str:
         reviewer_name=reviewer.display_name if reviewer else "",
         why=explain.Explainer(content), versions=versions,
         latest=versions[-1].id == item.id, links=links, tier_reviews=reviews,
-        sign_form=SignForm(lock_version=str(item.lock_version)), tier_form=TierForm(),
+        sign_form=SignForm(lock_version=str(item.lock_version)),
+        tier_form=TierForm(confirmed_tier=(content.get("fitness") or {}).get("tier") or 1),
         action_form=EmptyForm(), share_days=current_app.config["SHARE_LINK_DAYS"])
 
 

@@ -14,6 +14,7 @@ fact are recomputed, exactly as the single path applies them record by record.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -92,13 +93,15 @@ def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDec
     before = FactFrame(n, dict(facts.columns), facts.kinds)
     nbits = len(engine.rules) + len(engine.reviews)
     width = max(1, (nbits + 63) // 64)  # uint64 words per key
-    words = np.empty((n, width), dtype="<u8")
+    words = np.zeros((n, width), dtype="<u8")
+    key_rows = words.view(np.uint8).reshape(n, width * 8)
+    arena = _arena(engine, min(chunk_rows, max(n, 1)), width)
     set_parts: dict[str, list[Column]] = {}
-    for start in range(0, max(n, 1), chunk_rows):
-        stop = min(n, start + chunk_rows)
+    for start in range(0, n, arena.rows):
+        stop = min(n, start + arena.rows)
         part = FactFrame(stop - start, {k: c.take(slice(start, stop)) for k, c in facts.columns.items()},
                          facts.kinds)
-        words[start:stop] = _chunk_keys(engine, part, width)
+        key_rows[start:stop] = _chunk_keys(engine, part, arena).T
         for name in engine.setter_facts:
             set_parts.setdefault(name, []).append(part.get(name))
     for name, parts in set_parts.items():
@@ -110,53 +113,108 @@ def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDec
     return BatchDecision(engine, inverse, [h[1] for h in hits], [h[0] for h in hits], facts, before)
 
 
-def _chunk_keys(engine: Engine, facts: FactFrame, width: int) -> np.ndarray:
-    """Bit keys (n, width) of one chunk: bit j = rule j fired; then the missing-fact bits."""
-    n = facts.n
-    key_bytes = np.zeros((width * 8, n), dtype=np.uint8)
-    scratch = np.empty(n, dtype=np.uint8)
-    cache: dict[Leaf, np.ndarray] = {}
+class _Arena:
+    """Buffers for one chunk size, reused for every chunk and call (one per thread).
+
+    Writing every mask into a buffer that already exists, instead of a fresh array, is
+    what keeps a 100k-row table from spending most of its time faulting in new memory.
+    """
+
+    def __init__(self, rows: int, width: int):
+        self.rows = rows
+        self.cap = -(-rows // 8) * 8  # whole 8-byte words, for the packing below
+        self.key_bytes = np.zeros((width * 8, self.cap), dtype=np.uint8)
+        self.scratch = np.empty(self.cap, dtype=np.uint8)
+        self.tmp = np.empty(self.cap, dtype=bool)
+        self.slots: dict[Any, np.ndarray] = {}
+
+    def slot(self, key: Any, m: int) -> np.ndarray:
+        buf = self.slots.get(key)
+        if buf is None:
+            buf = self.slots[key] = np.empty(self.cap, dtype=bool)
+        return buf[:m]
+
+
+def _arena(engine: Engine, rows: int, width: int) -> _Arena:
+    local = engine.__dict__.setdefault("_batch_arenas", threading.local())
+    arenas = local.__dict__.setdefault("by_rows", {})
+    if rows not in arenas:
+        arenas[rows] = _Arena(rows, width)
+    return arenas[rows]
+
+
+def _chunk_keys(engine: Engine, facts: FactFrame, arena: _Arena) -> np.ndarray:
+    """Bit keys of one chunk as (key bytes, rows): bit j = rule j fired; then the missing-fact
+    bits. The result is a view of the arena: copy it out before the next chunk."""
+    m = facts.n
+    words = -(-m // 8)
+    key_words = arena.key_bytes.view(np.uint64)[:, :words]
+    key_words[:] = 0
+    scratch = arena.scratch.view(np.uint64)[:words]
+    done: set[Leaf] = set()
     bit = 0
 
     def put(mask: np.ndarray) -> None:
+        # A mask's bytes are 0/1; shifting whole 64-bit words moves the bit inside each byte
+        # without carrying into the next, so eight records are packed per operation. Mask
+        # views are of arena buffers of whole words (bytes past `m` are ignored below).
         nonlocal bit
-        np.left_shift(mask.view(np.uint8), bit & 7, out=scratch)
-        key_bytes[bit >> 3] |= scratch
+        base = mask.base
+        if (base is None or base.dtype != np.bool_ or base.ndim != 1 or len(base) < words * 8
+                or base.ctypes.data != mask.ctypes.data):
+            base = np.zeros(words * 8, dtype=bool)  # not an arena view: pad a copy
+            base[:m] = mask
+        np.left_shift(base[:words * 8].view(np.uint64), bit & 7, out=scratch)
+        key_words[bit >> 3] |= scratch
         bit += 1
 
+    for leaf in _leaves_by_fact(engine):  # each column read once while it is in the cache
+        _mask(leaf, facts, engine, arena, done, m)
     for j, rule in enumerate(engine.rules):
-        mask = _mask(rule.when, facts, engine, cache, n)
+        mask = _mask(rule.when, facts, engine, arena, done, m)
         put(mask)
         for name, value in engine.setters.get(j, ()):
             facts.set(name, _assign(facts.get(name), mask, value))
-            for leaf in [lf for lf in cache if lf.fact == name]:
-                del cache[leaf]
+            done -= {lf for lf in done if lf.fact == name}  # recompute leaves on the new value
     for _, name in engine.reviews:
         col = facts.get(name)
-        put(np.isnan(col.values) if isinstance(col, NumCol) else col.codes < 0)
-    return np.ascontiguousarray(key_bytes.T).view("<u8")
+        put(np.isnan(col.values, out=arena.tmp[:m]) if isinstance(col, NumCol)
+            else np.less(col.codes, 0, out=arena.tmp[:m]))
+    return arena.key_bytes[:, :m]
 
 
-def _mask(cond: Condition, facts: FactFrame, engine: Engine, cache: dict, n: int) -> np.ndarray:
-    """The condition's mask; never returns an array that a caller may mutate."""
+def _leaves_by_fact(engine: Engine) -> list[Leaf]:
+    """Every leaf not on a settable fact, grouped by fact (settable ones wait for their rule)."""
+    cached = engine.__dict__.get("_batch_leaves")
+    if cached is None:
+        settable = set(engine.setter_facts)
+        cached = sorted((lf for lf in engine.leaf_fns if lf.fact not in settable), key=lambda lf: lf.fact)
+        engine.__dict__["_batch_leaves"] = cached
+    return cached
+
+
+def _mask(cond: Condition, facts: FactFrame, engine: Engine, arena: _Arena, done: set, m: int) -> np.ndarray:
+    """The condition's mask, written into the arena (valid until the next chunk)."""
     if isinstance(cond, Leaf):
-        m = cache.get(cond)
-        if m is None:
-            m = leaf_mask(cond, engine.registry.facts[cond.fact], facts.get(cond.fact),
-                          engine.leaf_fns[cond])
-            cache[cond] = m
-        return m
+        out = arena.slot(cond, m)  # one slot per distinct leaf: shared by the rules using it
+        if cond not in done:
+            leaf_mask(cond, engine.registry.facts[cond.fact], facts.get(cond.fact),
+                      engine.leaf_fns[cond], out=out, tmp=arena.tmp[:m])
+            done.add(cond)
+        return out
+    out = arena.slot(id(cond), m)
     if isinstance(cond, Not):
-        return ~_mask(cond.item, facts, engine, cache, n)
+        return np.logical_not(_mask(cond.item, facts, engine, arena, done, m), out=out)
     if not cond.items:
-        return np.full(n, isinstance(cond, All))
-    masks = [_mask(c, facts, engine, cache, n) for c in cond.items]
+        out[:] = isinstance(cond, All)
+        return out
+    masks = [_mask(c, facts, engine, arena, done, m) for c in cond.items]
     if len(masks) == 1:
         return masks[0]
     op = np.logical_and if isinstance(cond, All) else np.logical_or
-    out = op(masks[0], masks[1])
-    for m in masks[2:]:
-        op(out, m, out=out)
+    op(masks[0], masks[1], out=out)
+    for mk in masks[2:]:
+        op(out, mk, out=out)
     return out
 
 

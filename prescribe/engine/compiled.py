@@ -158,31 +158,41 @@ def _any(fns: tuple[Predicate, ...]) -> Predicate:
 
 
 # --------------------------------------------------------------------------- masks
+_COMPARE = {"==": np.equal, "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+
+
 def leaf_mask(leaf: Leaf, spec: FactSpec, col: NumCol | CatCol,
-              scalar: Callable[[Mapping[str, Any]], bool]) -> np.ndarray:
-    """Boolean mask of one leaf over a column; ``scalar`` is the leaf's compiled closure."""
+              scalar: Callable[[Mapping[str, Any]], bool], out: np.ndarray | None = None,
+              tmp: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask of one leaf over a column; ``scalar`` is the leaf's compiled closure.
+
+    ``out`` (and ``tmp``, same shape) are optional buffers to write into: the batch path
+    reuses them so that a large table does not fault in fresh memory for every leaf.
+    """
+    n = len(col.codes) if isinstance(col, CatCol) else len(col.values)
+    out = np.empty(n, dtype=bool) if out is None else out
     if isinstance(col, CatCol):
-        # Evaluate the closure once per distinct value; the last slot is "missing" (code -1).
+        # Evaluate the closure once per distinct value; the last slot is "missing" (code -1,
+        # which `wrap` sends to the last slot).
         lut = np.array([scalar({leaf.fact: lvl}) for lvl in col.levels] + [scalar({})], dtype=bool)
-        return lut[col.codes]
+        return np.take(lut, col.codes, out=out, mode="wrap")
     v = col.values
     op, c = leaf.op, leaf.value
     if op == "missing":
-        return np.isnan(v) if c else ~np.isnan(v)
+        np.isnan(v, out=out)
+        return out if c else np.logical_not(out, out=out)
     if spec.kind == "bool":
         c = 1.0 if c else 0.0
-    if op == "==":
-        return v == c
+    if op in _COMPARE:
+        return _COMPARE[op](v, c, out=out)
+    tmp = np.empty(n, dtype=bool) if tmp is None else tmp
     if op == "!=":
-        return (v != c) & ~np.isnan(v)
-    if op == "<":
-        return v < c
-    if op == "<=":
-        return v <= c
-    if op == ">":
-        return v > c
-    if op == ">=":
-        return v >= c
+        np.not_equal(v, c, out=out)
+        np.isnan(v, out=tmp)
+        return np.greater(out, tmp, out=out)  # out and not missing
     if op == "between":
-        return (v >= c[0]) & (v <= c[1])
-    return np.isin(v, np.asarray(c, dtype=float))  # op == "in"
+        np.greater_equal(v, c[0], out=out)
+        np.less_equal(v, c[1], out=tmp)
+        return np.logical_and(out, tmp, out=out)
+    out[:] = np.isin(v, np.asarray(c, dtype=float))  # op == "in"
+    return out

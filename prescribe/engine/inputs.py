@@ -158,7 +158,7 @@ def _cross_checks(ff: FactFrame, lines: np.ndarray) -> list[InputProblem]:
     with np.errstate(invalid="ignore", divide="ignore"):
         bmi = w / (h / 100) ** 2
     for i in np.flatnonzero(~np.isnan(bmi) & ~((bmi >= 10) & (bmi <= 80))):
-        out.append(InputProblem("weight_kg", w[i], f"BMI {bmi[i]:.1f} is impossible with this height",
+        out.append(InputProblem("weight_kg", float(w[i]), f"BMI {bmi[i]:.1f} is impossible with this height",
                                 int(lines[i]), "BMI 10–80"))
     out += _ages(ff, lines)
     age = ff.num("age_years")
@@ -170,7 +170,7 @@ def _cross_checks(ff: FactFrame, lines: np.ndarray) -> list[InputProblem]:
             col = ff.get(v.name)
             given = ~np.isnan(col.values) if isinstance(col, NumCol) else col.codes >= 0
             for i in np.flatnonzero(given & adult):
-                value = col.values[i] if isinstance(col, NumCol) else col.levels[col.codes[i]]
+                value = float(col.values[i]) if isinstance(col, NumCol) else col.levels[col.codes[i]]
                 out.append(InputProblem(v.name, value, "youth-only field given for an adult",
                                         int(lines[i]), "ages < 19"))
     return out

@@ -59,7 +59,7 @@ class FitnessModel:
     @property
     def version(self) -> str:
         """``<name>-<first 10 hex of the training-rows hash>``: same data, same version."""
-        return f"{self.name}-{self.sidecar['training']['training_sha256'][:10]}"
+        return version_of(self.sidecar)
 
     def predict_frame(self, df: pd.DataFrame, *, first_row: int = 2) -> pd.DataFrame:
         """Predict a tier for every row of ``df`` (vocabulary column names; any may be empty).
@@ -130,6 +130,11 @@ class FitnessModel:
         for code, hit in reversed(checks):  # earlier checks overwrite later ones
             reason[hit] = code
         return reason
+
+
+def version_of(sidecar: Mapping[str, Any]) -> str:
+    """The version string of the model a sidecar describes."""
+    return f"{sidecar.get('name', 'fitness_tier')}-{sidecar['training']['training_sha256'][:10]}"
 
 
 def load_model(model_dir: str | Path) -> FitnessModel:

@@ -16,7 +16,6 @@ may carry vision columns itself.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,14 +81,10 @@ class ImportPreview:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        # pandas deprecates its xlrd engine, yet xlrd is the only reader of legacy .xls
-        # files bundled with the project; the warning says nothing about this file.
-        warnings.filterwarnings("ignore", message=".*xlrd engine is deprecated.*")
-        try:
-            return read_raw(path)
-        except PrescribeError as exc:
-            raise ImportFileError(str(exc)) from exc
+    try:
+        return read_raw(path)
+    except PrescribeError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _id_header(raw: pd.DataFrame, path: Path) -> str:

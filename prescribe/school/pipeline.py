@@ -60,12 +60,11 @@ def _patterns(values: np.ndarray, render: Any) -> tuple[list[Any], np.ndarray]:
     The engine shares one list or string object among all rows of a decision pattern, so
     grouping by object identity renders each pattern once instead of once per child.
     """
-    keys = _IDS(values).astype(np.int64)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return [render(values[i]) for i in first.tolist()], inverse.reshape(-1)
-
-
-_IDS = np.frompyfunc(id, 1, 1)
+    keys = np.fromiter(map(id, values), dtype=np.int64, count=len(values))
+    codes, uniques = pd.factorize(keys)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # first row of each pattern
+    return [render(values[i]) for i in first.tolist()], codes
 
 
 def _scatter(labels: list[Any], inverse: np.ndarray, pos: np.ndarray, n: int,

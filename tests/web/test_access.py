@@ -47,7 +47,27 @@ EXPECTED = {
     "prescriptions.print_plan": CLINICAL,
     "share.view": PUBLIC,
     "share.pdf": PUBLIC,
+    # school pages (issue #7)
+    "school.index": CLINICAL,
+    "school.upload": CLINICAL,
+    "school.preview": CLINICAL,
+    "school.problems_csv": CLINICAL,
+    "school.confirm": CLINICAL,
+    "school.detail": CLINICAL,
+    "school.report": CLINICAL,
+    "school.report_pdf": CLINICAL,
+    "school.export": CLINICAL,
+    "school.flagged": CLINICAL,
+    "school.class_review": CLINICAL,
+    "school.approve": CLINICAL,
+    "school.class_pdf": CLINICAL,
+    "kpi.index": ADMIN,
+    "kpi.export": ADMIN,
 }
+# Blueprints whose records this test creates; for the others it fills ids that do not
+# exist, so a permitted user may get 404 (the access check is what is tested there).
+OWN_AREAS = {"static", "main", "auth", "admin", "patients", "assessments", "prescriptions",
+             "share"}
 ACTORS = ("anonymous", "doctor", "prescriber", "admin", "other")
 ROLE_OF = {"doctor": "clinician", "prescriber": "prescriber", "admin": "admin",
            "other": "clinician"}
@@ -71,7 +91,9 @@ def _args(world, rule) -> dict:
               "prescription_id": world.draft, "link_id": world.link,
               "station_id": world.people.station_a, "user_id": world.people.doctor,
               "token": world.token, "filename": "app.css"}
-    return {name: values[name] for name in rule.arguments}
+    if rule.endpoint.split(".")[0] not in OWN_AREAS:
+        values = {"token": "no-such-token", "fmt": "csv"}
+    return {name: values.get(name, 999_999) for name in rule.arguments}
 
 
 def test_every_route_is_classified(app):
@@ -103,7 +125,7 @@ def test_every_route_answers_each_role_as_classified(make_app, db_url, monkeypat
                 response = clients[actor].open(url, method=method)
                 outcome = _judge(response)
                 expected = _expected(rule, actor)
-                if outcome != expected:
+                if outcome not in expected:
                     failures.append(f"{method} {url} as {actor}: {outcome} "
                                     f"(expected {expected}, status {response.status_code})")
     assert not failures, "\n".join(failures)
@@ -123,12 +145,14 @@ def _judge(response) -> str:
     return "allowed"
 
 
-def _expected(rule, actor) -> str:
+def _expected(rule, actor) -> set[str]:
     if not _allowed(rule.endpoint, actor):
-        return "login" if actor == "anonymous" else "403"
+        return {"login" if actor == "anonymous" else "403"}
+    if rule.endpoint.split(".")[0] not in OWN_AREAS and rule.arguments:
+        return {"allowed", "404"}  # made-up ids: found or not, but never refused
     if actor == "other" and SCOPED_ARGS & set(rule.arguments):
-        return "404"  # another station's record: indistinguishable from a missing one
-    return "allowed"
+        return {"404"}  # another station's record: indistinguishable from a missing one
+    return {"allowed"}
 
 
 def test_another_stations_patient_is_404_without_any_of_its_data(app, people):

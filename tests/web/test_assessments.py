@@ -205,3 +205,32 @@ def test_stored_values_are_plain_json_under_vocabulary_names(app, people):
     from prescribe.vocabulary import BY_NAME
 
     assert set(data) <= set(BY_NAME)
+
+
+def test_a_stale_assessment_edit_keeps_the_entries_and_overwrites_nothing(app, people,
+                                                                          as_user):
+    from conftest import csrf_token
+    from web.extensions import db
+    from web.tables import Assessment
+
+    with app.app_context():
+        aid = make_assessment(make_patient(people.station_a, people.doctor), people.doctor)
+    doctor, prescriber = as_user("doctor"), as_user("prescriber")
+    page_a = doctor.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    page_b = prescriber.get(f"/assessments/{aid}/edit").get_data(as_text=True)
+    first = doctor.client.post(f"/assessments/{aid}/edit", data={
+        **ADULT_FORM, "sbp_mmhg": "150", "lock_version": "1", "csrf_token": csrf_token(page_a)})
+    assert first.status_code == 302
+    second = prescriber.client.post(f"/assessments/{aid}/edit", data={
+        **ADULT_FORM, "sbp_mmhg": "144", "lock_version": "1", "csrf_token": csrf_token(page_b)})
+    assert second.status_code == 409
+    assert 'value="144' in second.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Assessment, aid).values["sbp_mmhg"] == 150
+
+
+def test_a_value_that_is_not_a_number_gets_one_message(app, people, as_user):
+    pid = _patient(app, people)
+    response = as_user("doctor").post_form(f"/assessments/new/{pid}", {
+        **ADULT_FORM, "resting_hr_bpm": "seventy"})
+    assert len(field_errors(response.get_data(as_text=True), "resting_hr_bpm")) == 1

@@ -114,3 +114,15 @@ def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok"
+
+
+def test_forwarded_addresses_are_trusted_only_behind_a_configured_proxy(make_app):
+    from flask import request
+
+    seen = []
+    for hops in (0, 1):
+        app = make_app(TRUSTED_PROXIES=hops)
+        app.add_url_rule("/_addr", "addr", lambda: seen.append(request.remote_addr) or "")
+        app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert seen == ["10.0.0.2", "203.0.113.9"]

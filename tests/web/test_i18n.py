@@ -69,3 +69,13 @@ def test_the_default_directories_merge_pages_and_printed_plans():
 
     assert defaults("/tmp")["BABEL_TRANSLATION_DIRECTORIES"] == \
         "translations;printing/translations"
+
+
+def test_an_uncompiled_catalogue_is_reported_at_start_up(app, tmp_path, caplog):
+    from web.i18n import warn_uncompiled
+
+    (tmp_path / "zh" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "zh" / "LC_MESSAGES" / "messages.po").write_text("", encoding="utf-8")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path)
+    assert warn_uncompiled(app) == [str(tmp_path / "zh")]
+    assert "not compiled" in caplog.text

@@ -80,6 +80,16 @@ class VocabularyLabel:
         return str(escape(str(self)))
 
 
+class InRange(NumberRange):
+    """``NumberRange`` that stays quiet when the value did not parse as a number (the
+    field already says "not a valid number"; one message per problem)."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.data is None:
+            return
+        super().__call__(form, field)
+
+
 def _range_message() -> Any:
     return _l("Must be between %(min)s and %(max)s.")
 
@@ -89,7 +99,7 @@ def _number_field(var: Variable) -> Field:
     kw: dict[str, Any] = {"inputmode": "decimal", "step": "any"}
     validators: list[Any] = [Optional()]
     if var.lo is not None or var.hi is not None:
-        validators.append(NumberRange(min=var.lo, max=var.hi, message=_range_message()))
+        validators.append(InRange(min=var.lo, max=var.hi, message=_range_message()))
         if var.lo is not None:
             kw["min"] = f"{var.lo:g}"
         if var.hi is not None:

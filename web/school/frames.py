@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..tables import Assessment, Patient
+from ..tables import Assessment, Patient, Prescription
 from .tables import School, SchoolClass, Student, StudentAssessment
 
 BASE_COLUMNS = ("result_pk", "student_pk", "patient_pk", "assessment_pk", "class_pk",
@@ -34,12 +34,24 @@ def school_years(session: Session, school: School) -> list[int]:
                                 .order_by(StudentAssessment.school_year.desc())))
 
 
-def class_counts(session: Session, school: School, year: int) -> dict[int, int]:
-    rows = session.execute(select(StudentAssessment.class_id, func.count())
-                           .join(SchoolClass).where(SchoolClass.school_id == school.id,
-                                                    StudentAssessment.school_year == year)
-                           .group_by(StudentAssessment.class_id))
-    return {class_id: n for class_id, n in rows}
+def class_status(session: Session, school: School, year: int) -> dict[int, dict[str, int]]:
+    """Per class of ``year``: students, flagged students, open drafts and signed plans."""
+    base = (select(StudentAssessment.class_id, func.count(),
+                   func.sum(case((StudentAssessment.flagged, 1), else_=0)))
+            .join(SchoolClass).where(SchoolClass.school_id == school.id,
+                                     StudentAssessment.school_year == year)
+            .group_by(StudentAssessment.class_id))
+    out = {cid: {"students": n, "flagged": int(f or 0), "draft": 0, "signed": 0}
+           for cid, n, f in session.execute(base)}
+    plans = (select(StudentAssessment.class_id, Prescription.status, func.count())
+             .join(SchoolClass).join(Prescription,
+                                     Prescription.assessment_id == StudentAssessment.assessment_id)
+             .where(SchoolClass.school_id == school.id, StudentAssessment.school_year == year,
+                    Prescription.status.in_(("draft", "signed")))
+             .group_by(StudentAssessment.class_id, Prescription.status))
+    for cid, status, n in session.execute(plans):
+        out.setdefault(cid, {"students": 0, "flagged": 0, "draft": 0, "signed": 0})[status] = n
+    return out
 
 
 def _decode(texts: pd.Series, key: str | None = None) -> pd.DataFrame:
