@@ -17,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 setup: $(STAMP) translations
 
 translations: $(STAMP)
-	@for d in $$(find web -type d -name translations 2>/dev/null); do $(BIN)/pybabel compile -q -f -d $$d || exit 1; done
+	@for d in $$(find web -type d -name translations 2>/dev/null); do $(BIN)/pybabel compile -f -d $$d >/dev/null || exit 1; done
 
 run: setup
 	$(BIN)/prescribe serve --demo

@@ -309,6 +309,7 @@ def main() -> int:
     ap.add_argument("--peer-max", type=int, default=1_000_000, help="largest N run for the peers")
     ap.add_argument("--cpu", type=int, default=0, help="pin to this CPU (-1: no pinning)")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--write", action="store_true", help="update the `## Rule engine` section of bench/README.md")
     ap.add_argument("--end-to-end", type=Path, metavar="RULES_DIR",
                     help="also time Assistant.prescribe / prescribe_frame on this rule set")
     args = ap.parse_args()
@@ -329,7 +330,8 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     big = generate(max(sizes + [5000, 2100]), seed=20250601)
     res = {"machine": {"python": platform.python_version(), "cpu_pinned": args.cpu,
-                       "numpy": np.__version__, "pandas": pd.__version__},
+                       "numpy": np.__version__, "pandas": pd.__version__,
+                       "load_before": os.getloadavg()[0]},
            "rules": len(ruleset.rules), "load_ms": load_ms}
     res["check"] = check(engine, peers, big.iloc[:5000], records_of(big.iloc[:5000]), kinds)
     print("check:", json.dumps(res["check"]))
@@ -350,6 +352,8 @@ def main() -> int:
     if args.end_to_end:
         res["end_to_end"] = end_to_end(args.end_to_end)
         print("end to end:", json.dumps({k: round(v, 3) for k, v in res["end_to_end"].items()}))
+    if args.write:
+        write_readme(res, args)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1, default=str))
@@ -421,6 +425,76 @@ def end_to_end(rules_dir: Path, n: int = 3000) -> dict:
     return {"prescribe_median_ms": one["median_us"] / 1e3, "prescribe_p95_ms": one["p95_us"] / 1e3,
             "rows": n, "frame_cold_s": cold, "frame_warm_s": warm, "frame_with_json_s": full,
             "rules": len(assistant.ruleset.rules)}
+
+
+def write_readme(res: dict, args) -> None:
+    """Replace (or add) this benchmark's section of bench/README.md with this run."""
+    import importlib.metadata as md
+
+    b, single = res["batch"], res["single"]
+    sizes = sorted(b)
+    rate = lambda v: f"{v:,.0f}"  # noqa: E731
+    head = "| engine | single median µs | single p95 µs | " + " | ".join(f"patients/s N={n:,}" for n in sizes) + " |"
+    rows = [head, "|---|---:|---:|" + "---:|" * len(sizes)]
+    names = {"ours": "ours (`Engine.decide` / `decide_frame`)",
+             "zen-engine": f"zen-engine {md.version('zen-engine')} (compiled expression)",
+             "datalogic-py": f"datalogic-py {md.version('datalogic-py')}"}
+    for key, label in names.items():
+        cells = [rate(b[n][key]) if key in b[n] else "–" for n in sizes]
+        rows.append(f"| {label} | {single[key]['median_us']:.1f} | {single[key]['p95_us']:.1f} | " + " | ".join(cells) + " |")
+    rows.append("| ours, median run | | | " + " | ".join(rate(b[n]["ours_median"]) for n in sizes) + " |")
+    rows.append("| ours, first run (empty pattern cache) | | | " + " | ".join(rate(b[n]["ours_cold"]) for n in sizes) + " |")
+    r100 = b.get(100_000, {})
+    peer = max(r100.get("zen-engine", 0), r100.get("datalogic-py", 0)) or float("nan")
+    peer_med = max(r100.get("zen-engine_median", 0), r100.get("datalogic-py_median", 0)) or float("nan")
+    fastest = min(single["zen-engine"]["median_us"], single["datalogic-py"]["median_us"])
+    chk = res["check"]
+    text = [
+        "## Rule engine", "",
+        f"`python bench/bench_engine.py --end-to-end rules/default --write` — {platform.machine()}, "
+        f"{os.cpu_count()} cores, one CPU pinned, Python {res['machine']['python']}, numpy "
+        f"{res['machine']['numpy']}, pandas {res['machine']['pandas']}; load average "
+        f"{res['machine']['load_before']:.1f} when the run started (the machine is shared). Workload: the "
+        f"neutral {res['rules']}-rule peer workload (`../shared/bench/peers/ruleset.yaml`) translated by "
+        "the script into our rule files (loaded and checked by `load_ruleset`, "
+        f"{res['load_ms']:.0f} ms), ZEN expressions and JsonLogic; our own seeded synthetic patients. "
+        f"Outputs (clearance, cap, fired rules, components, precautions, exclusions) identical across "
+        f"all engines, batch and single: {chk['patients']:,} patients, "
+        f"{sum(chk['mismatches'].values())} mismatches ({chk['mean_fired']:.2f} rules fired per patient, "
+        f"{chk['patterns']:,} distinct patterns).", "",
+        *rows, "",
+        "Single record: 1,000 calls on distinct patients after 100 warm-up calls. Batch: our columnar facts "
+        "(`FactFrame`, built in "
+        f"{b[max(sizes)]['ours_columnar_input_s'] * 1e3:.0f} ms at N={max(sizes):,}, not timed) vs the "
+        "peers' lists of dicts (not timed), in rounds that alternate the engines (5 rounds up to 100k, 1 at "
+        "1M); best run per engine, plus our median and cold runs.", "",
+        f"* Single record: ours {single['ours']['median_us']:.1f} µs median vs the fastest peer "
+        f"{fastest:.1f} µs — target ≤ fastest peer **{'met' if single['ours']['median_us'] <= fastest else 'not met'}**.",
+        f"* Batch at 100k: ours {r100.get('ours', 0):,.0f}/s = **{r100.get('ours', 0) / peer:.0f}×** the fastest "
+        f"peer ({peer:,.0f}/s; target ≥ 50× **{'met' if r100.get('ours', 0) >= 50 * peer else 'not met'}**); "
+        f"median run vs median run {r100.get('ours_median', 0) / peer_med:.0f}×.",
+    ]
+    text.append("* Spread: on this shared 2-core machine (load average 6–9 from other work) the 100k ratio "
+                "ranged 43–76× best-vs-best and 38–56× median-vs-median over the development runs; the "
+                "single-record target held in every run. Our batch runs last milliseconds and move with the "
+                "load far more than the peers' multi-second runs: rerun when the machine is quiet.")
+    if "end_to_end" in res:
+        e = res["end_to_end"]
+        text.append(f"* Product path on `rules/default` ({e['rules']} rules): `Assistant.prescribe` (parse, derive "
+                    f"facts incl. standards scoring, rules, prescription JSON) {e['prescribe_median_ms']:.1f} ms "
+                    f"median; `prescribe_frame` on {e['rows']:,} adults {e['frame_cold_s']:.2f} s cold / "
+                    f"{e['frame_warm_s']:.2f} s warm without, {e['frame_with_json_s']:.1f} s with the per-row "
+                    "prescription JSON.")
+    text.append("")
+    path = ROOT / "bench" / "README.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = old.find("## Rule engine")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + "\n".join(text)
+    else:
+        end = old.find("\n## ", start + 1)
+        new = old[:start] + "\n".join(text) + ("\n" + old[end + 1:] if end >= 0 else "")
+    path.write_text(new, encoding="utf-8")
 
 
 def _verdict(res: dict) -> None:

@@ -130,3 +130,29 @@ AUDIT_OBJECTS = {
     "prescription": _l("Prescription"), "share_link": _l("Share link"),
     "tier_review": _l("Tier review"), "user": _l("User"), "station": _l("Station"),
 }
+
+
+def override_field(field: str) -> str:
+    """An override record's field key (``excluded:<code>`` …) in words."""
+    from flask_babel import gettext as _
+
+    if field == "intensity_cap":
+        return _("Intensity cap")
+    if field == "clearance":
+        return _("Medical clearance")
+    kind, _sep, rest = field.partition(":")
+    if kind == "excluded":
+        return _("Exclusion removed: %(what)s", what=show(EXCLUSIONS, rest))
+    if kind == "component":
+        return _("%(component)s intensity", component=show(COMPONENTS, rest.split(":")[0]))
+    return field
+
+
+def override_value(value: str) -> str:
+    """Intensity levels in words; ``light–moderate`` ranges too; other values as stored."""
+    if value == "none":
+        return str(_l("none"))
+    parts = value.split("–")
+    if all(p in INTENSITIES for p in parts):
+        return "–".join(str(INTENSITIES[p]) for p in parts)
+    return value

@@ -81,7 +81,7 @@ def relaxations(proposed: dict[str, Any], edit: ReviewEdit) -> list[Relaxation]:
     found: list[Relaxation] = []
     old_cap = proposed.get("intensity_cap")
     if rank(edit.intensity_cap) > rank(old_cap):
-        found.append(Relaxation("intensity_cap", str(old_cap), str(edit.intensity_cap),
+        found.append(Relaxation("intensity_cap", old_cap or "none", edit.intensity_cap or "none",
                                 _rules_with_effect(proposed, "cap_intensity")))
     clearance = proposed.get("clearance") or {}
     if clearance.get("required") and not edit.clearance_required:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
 
 from ..assessment import PASSTHROUGH, Assessment, age_on, parse_value, validate_frame
 from ..errors import AssessmentError, InputProblem
@@ -80,13 +81,26 @@ def frame_inputs(df: pd.DataFrame, kinds: Mapping[str, str], *, first_row: int =
                                          f"did you mean {hint}?" if hint else None))
             bad[:] = True
     numeric = [c for c in df.columns if c in BY_NAME and BY_NAME[c].kind in NUMERIC_KINDS]
-    if numeric:
-        clean, probs = validate_frame(df[numeric].reset_index(drop=True), first_row=first_row)
+    typed = [c for c in numeric if _holds_numbers(df[c])]
+    text = [c for c in numeric if c not in typed]
+    if text:  # numbers written as text: validate_frame, as for a CSV
+        clean, probs = validate_frame(df[text].reset_index(drop=True), first_row=first_row)
         for p in probs:
             problems.append(p)
             bad[p.row - first_row] = True
-        for c in numeric:
+        for c in text:
             cols[c] = NumCol(pd.to_numeric(clean[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    for c in typed:  # already numbers: the same checks without rendering every value as text
+        cols[c], col_probs = _check_numbers(BY_NAME[c], df[c].to_numpy(dtype=float, na_value=np.nan), lines)
+        for p in col_probs:
+            problems.append(p)
+            bad[p.row - first_row] = True
+    if "sbp_mmhg" in typed and "dbp_mmhg" in typed:
+        sbp, dbp = cols["sbp_mmhg"].values, cols["dbp_mmhg"].values
+        for i in np.flatnonzero(dbp >= sbp):
+            problems.append(InputProblem("dbp_mmhg", float(dbp[i]), "diastolic must be below systolic",
+                                         int(lines[i])))
+            bad[i] = True
     for c in df.columns:
         var = BY_NAME.get(c)
         if var is None or var.kind in NUMERIC_KINDS:
@@ -114,6 +128,34 @@ def frame_inputs(df: pd.DataFrame, kinds: Mapping[str, str], *, first_row: int =
         bad[p.row - first_row] = True
     problems.sort(key=lambda p: (p.row or 0, p.field))
     return ff, problems, bad
+
+
+def _holds_numbers(col: pd.Series) -> bool:
+    """A numeric column, or an object column of numbers and blanks (no text, no yes/no)."""
+    if is_bool_dtype(col):
+        return False
+    if is_numeric_dtype(col):
+        return True
+    return infer_dtype(col, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty")
+
+
+def _check_numbers(var, values: np.ndarray, lines: np.ndarray) -> tuple[NumCol, list[InputProblem]]:
+    """``parse_assessment``'s number checks on a numeric column: finite, in range, whole counts."""
+    with np.errstate(invalid="ignore"):
+        infinite = np.isinf(values)
+        out_of_range = np.zeros(len(values), dtype=bool)
+        if var.lo is not None:
+            out_of_range |= values < var.lo
+        if var.hi is not None:
+            out_of_range |= values > var.hi
+        not_whole = (values % 1 != 0) & np.isfinite(values) if var.kind == "count" else np.zeros(len(values), bool)
+    problems = []
+    wrong = infinite | out_of_range | not_whole
+    for i in np.flatnonzero(wrong):
+        reason = ("not a number" if infinite[i] else "must be a whole number" if not_whole[i] and not out_of_range[i]
+                  else "impossible value")
+        problems.append(InputProblem(var.name, float(values[i]), reason, int(lines[i]), var.allowed))
+    return NumCol(np.where(wrong, np.nan, values)), problems
 
 
 def _parse_coded(var, raw: list, lines: np.ndarray) -> tuple[CatCol, list[InputProblem]]:

@@ -165,11 +165,17 @@ def test_a_flagged_draft_is_reviewed_with_the_adult_override_rules(app, imported
         overrides = db.session.scalars(select(OverrideRecord)).all()
     if not reason:
         assert response.status_code == 400
-        assert "请写明" in response.get_data(as_text=True) or overrides == []
+        assert "请填写放宽理由" in response.get_data(as_text=True)
         assert overrides == []
     else:
         assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
         assert [(o.field, o.reason) for o in overrides] == [(f"excluded:{code}", reason)]
+        page = doctor.get(f"/prescriptions/{rx_id}").get_data(as_text=True)
+        lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+        doctor.form(f"/prescriptions/{rx_id}", f"/prescriptions/{rx_id}/sign",
+                    {"lock_version": lock, "acknowledge": "y"})
+        with app.app_context():
+            assert db.session.get(Prescription, rx_id).status == "signed"
 
 
 def item_exclusions(app, rx_id):

@@ -14,6 +14,7 @@ PUBLIC = "public"      # no login needed (login page, health check, share links,
 ANY_USER = "any"       # any logged-in user
 CLINICAL = "clinical"  # clinicians and prescribers
 ADMIN = "admin"        # administrators
+PRESCRIBER = "prescriber"  # exercise prescribers only (rule-set authoring)
 
 EXPECTED = {
     "static": PUBLIC,
@@ -63,6 +64,31 @@ EXPECTED = {
     "school.class_pdf": CLINICAL,
     "kpi.index": ADMIN,
     "kpi.export": ADMIN,
+    # rule-set authoring (issue #6)
+    "authoring.cases": PRESCRIBER,
+    "authoring.delete_case": PRESCRIBER,
+    "authoring.delete_rule": PRESCRIBER,
+    "authoring.diff": PRESCRIBER,
+    "authoring.disable_rule": PRESCRIBER,
+    "authoring.discard": PRESCRIBER,
+    "authoring.download_draft": PRESCRIBER,
+    "authoring.download_version": PRESCRIBER,
+    "authoring.draft_text": PRESCRIBER,
+    "authoring.duplicate_rule": PRESCRIBER,
+    "authoring.edit_case": PRESCRIBER,
+    "authoring.edit_rule": PRESCRIBER,
+    "authoring.enable_rule": PRESCRIBER,
+    "authoring.impact": PRESCRIBER,
+    "authoring.index": PRESCRIBER,
+    "authoring.new_case": PRESCRIBER,
+    "authoring.new_rule": PRESCRIBER,
+    "authoring.overview": PRESCRIBER,
+    "authoring.publish": PRESCRIBER,
+    "authoring.rollback": PRESCRIBER,
+    "authoring.rules": PRESCRIBER,
+    "authoring.test": PRESCRIBER,
+    "authoring.upload": PRESCRIBER,
+    "authoring.version": PRESCRIBER,
 }
 # Blueprints whose records this test creates; for the others it fills ids that do not
 # exist, so a permitted user may get 404 (the access check is what is tested there).
@@ -83,7 +109,9 @@ def _allowed(rule: str, actor: str) -> bool:
         return False
     if kind == ANY_USER:
         return True
-    return ROLE_OF[actor] in (("clinician", "prescriber") if kind == CLINICAL else ("admin",))
+    allowed_roles = {CLINICAL: ("clinician", "prescriber"), ADMIN: ("admin",),
+                     PRESCRIBER: ("prescriber",)}[kind]
+    return ROLE_OF[actor] in allowed_roles
 
 
 def _args(world, rule) -> dict:

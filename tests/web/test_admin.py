@@ -7,6 +7,7 @@ from support import field_errors, make_world
 
 def test_an_administrator_adds_a_station_and_a_user_who_can_then_log_in(app, people, as_user):
     from conftest import login
+
     from web.extensions import db
     from web.tables import Station, User
 

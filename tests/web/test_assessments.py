@@ -210,6 +210,7 @@ def test_stored_values_are_plain_json_under_vocabulary_names(app, people):
 def test_a_stale_assessment_edit_keeps_the_entries_and_overwrites_nothing(app, people,
                                                                           as_user):
     from conftest import csrf_token
+
     from web.extensions import db
     from web.tables import Assessment
 

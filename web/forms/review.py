@@ -39,9 +39,12 @@ def error_field(problem_field: str | None) -> str | None:
     return problem_field
 
 
+CAP_CHOICES = choices([("", _l("No cap")), *((k, INTENSITIES[k]) for k in INTENSITY_ORDER)])
+
+
 class ReviewFormBase(FlaskForm):
     lock_version = HiddenField()
-    intensity_cap = SelectField(_l("Intensity cap"), choices=LEVEL_CHOICES)
+    intensity_cap = SelectField(_l("Intensity cap"), choices=CAP_CHOICES)
     clearance_required = BooleanField(_l("Medical clearance required before starting"))
 
 
@@ -78,7 +81,7 @@ def build_review_form(proposed: dict[str, Any], current: dict[str, Any],
 def fill_review_form(form: ReviewFormBase, current: dict[str, Any], lock_version: int) -> None:
     """Load the draft's current values into a fresh (GET) form."""
     form.lock_version.data = str(lock_version)
-    form.intensity_cap.data = current.get("intensity_cap") or INTENSITY_ORDER[-1]
+    form.intensity_cap.data = current.get("intensity_cap") or ""
     form.clearance_required.data = bool((current.get("clearance") or {}).get("required"))
     for comp in current.get("components", []):
         t = comp["type"]
@@ -105,9 +108,7 @@ def review_edit(form: ReviewFormBase, proposed: dict[str, Any],
             type=t, days_per_week=(form[f"{t}__days_lo"].data, form[f"{t}__days_hi"].data),
             minutes_per_session=None if lo is None and hi is None else (lo or hi, hi or lo),
             intensity=(form[f"{t}__int_lo"].data, form[f"{t}__int_hi"].data)))
-    cap = form.intensity_cap.data
-    if proposed.get("intensity_cap") is None and cap == INTENSITY_ORDER[-1]:
-        cap = None  # "near maximal" shown for "no cap" when the rules set none
+    cap = form.intensity_cap.data or None
     kept = {name[len("keep__"):] for name in form._fields
             if name.startswith("keep__") and form[name].data}
     reasons = {name[len("reason__"):].replace("__", ":"): form[name].data or ""

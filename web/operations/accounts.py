@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -149,6 +149,9 @@ def authenticate(session: Session, username: str, password: str, address: str, *
         session.flush()
         return None
     user.last_login_at = now
+    # Old attempts no longer count towards any lock; keep the table small.
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username,
+                                               LoginAttempt.at < now - dt.timedelta(days=1)))
     if needs_rehash(user.password_hash):  # the configured cost changed since it was set
         user.password_hash = hash_password(password)
     audit.record(session, user, "login", "user", user.id)

@@ -29,6 +29,7 @@ from .charts import GRADE_COLOURS, PALETTE, TARGET_COLOUR
 MARGIN = 15.0
 BODY_PT = 9.0
 CHART_W_MM = 180.0
+CLASSES_PER_CHART = 30
 MM_PER_INCH = 25.4
 
 
@@ -195,11 +196,11 @@ def _headline(pdf: ReportDocument, report: rd.Report) -> None:
                         "total score change %(c)s.", n=p["n_matched"],
                         c=p.get("mean_total_change") if p.get("mean_total_change")
                         is not None else "—"))
-    pdf.section(_("Key indicators"))
     fig, height = grouped_figure([r["label"] for r in rows], _series(
         report, [whole.get(r["key"]) for r in rows],
         [(report.last or {}).get(r["key"]) for r in rows]), rd.series_names(report),
         _("Key indicators"))
+    pdf.section(_("Key indicators"), keep_with=height)
     pdf.chart(fig, height)
     pdf.table([_("Indicator"), _("This year"), _("Last year"), _("Change (points)"),
                _("Target")], [[r["label"], r["now"], r["last"], r["change"], r["target"]]
@@ -215,8 +216,8 @@ def _series(report: rd.Report, now: list[Any], before: list[Any]) -> list[list[f
 
 def _grades(pdf: ReportDocument, report: rd.Report) -> None:
     rows = rd.grade_rows(report)
-    pdf.section(_("Grade distribution"), keep_with=60)
     fig, height = stacked_figure(rows, _("Grade distribution"))
+    pdf.section(_("Grade distribution"), keep_with=height)
     pdf.chart(fig, height)
     pdf.table([_("Group"), _("Graded"), *[str(web_labels.GRADES[g]) for g in rd.GRADES]],
               [[r["label"], r["n"], *[f"{r['counts'][g]} ({(r['shares'][g] or 0) * 100:.1f}%)"
@@ -226,10 +227,10 @@ def _grades(pdf: ReportDocument, report: rd.Report) -> None:
 
 def _items(pdf: ReportDocument, report: rd.Report) -> None:
     rows = rd.item_rows(report)
-    pdf.section(_("Pass rate per test item (score ≥ 60)"), keep_with=60)
     fig, height = grouped_figure([r["label"] for r in rows], _series(
         report, [r["now"] for r in rows], [r["last"] for r in rows]), rd.series_names(report),
         _("Pass rate per test item (score ≥ 60)"))
+    pdf.section(_("Pass rate per test item (score ≥ 60)"), keep_with=height)
     pdf.chart(fig, height)
     pdf.table([_("Item"), _("This year"), _("Mean score"), _("Last year")],
               [[r["label"], r["text"], r["now"]["mean_score"], r["last_text"]] for r in rows],
@@ -239,12 +240,16 @@ def _items(pdf: ReportDocument, report: rd.Report) -> None:
 def _classes(pdf: ReportDocument, report: rd.Report) -> None:
     rows = rd.class_rows(report)
     target = STUDENT_GOOD_EXCELLENT_TARGET
-    pdf.section(_("Classes"), keep_with=60)
-    fig, height = grouped_figure(
-        [r["label"] for r in rows], [[r["good_excellent"]["share"] for r in rows]],
-        [_("Good or excellent")], _("Good or excellent per class against the plan's target"),
-        target=target, target_label=_("Target %(p)s%%", p=f"{target * 100:.0f}"))
-    pdf.chart(fig, height)
+    for start in range(0, len(rows), CLASSES_PER_CHART):  # a chart never outgrows a page
+        part = rows[start:start + CLASSES_PER_CHART]
+        fig, height = grouped_figure(
+            [r["label"] for r in part], [[r["good_excellent"]["share"] for r in part]],
+            [_("Good or excellent")],
+            _("Good or excellent per class against the plan's target"),
+            target=target, target_label=_("Target %(p)s%%", p=f"{target * 100:.0f}"))
+        if start == 0:
+            pdf.section(_("Classes"), keep_with=height)
+        pdf.chart(fig, height)
     pdf.table([_("Class"), _("Students"), _("Mean score"), _("Good or excellent"),
                _("Overweight or obese"), _("Screening myopia"), _("Scoliosis +")],
               [[r["label"], r["n"], r["mean"] if r["mean"] is not None else "—", r["text"],
