@@ -160,7 +160,6 @@ def test_a_corrected_value_replaces_this_years_result_and_its_draft(app, importe
     doctor = as_user("doctor")
     preview = _upload(doctor, [corrected], school=str(imported.school)).headers["Location"]
     page = doctor.get(preview).get_data(as_text=True)
-    open("/tmp/sw/corr.html","w").write(page)
     assert "更正的成绩（替换本学年成绩）: <strong>1</strong>" in page
     assert _import(doctor, preview).status_code == 302
     with app.app_context():

@@ -31,7 +31,16 @@ from sqlalchemy.orm import Session
 from prescribe.school import ImportPreview, run_pipeline
 
 from ..operations import OperationError
-from ..tables import Assessment, AuditEvent, Patient, Prescription, User, dump_json, utcnow
+from ..tables import (
+    Assessment,
+    AuditEvent,
+    Patient,
+    Prescription,
+    User,
+    dump_json,
+    load_json,
+    utcnow,
+)
 from . import rows
 from .operations import audit, record_checks
 from .tables import School, SchoolClass, SchoolImport, Student, StudentAssessment
@@ -53,10 +62,12 @@ class ImportBlockedError(OperationError):
 
 @dataclass
 class ImportPlan:
-    """The upload's rows (clean, with ``school_year``, ``values_hash`` and ``kind``) and
-    the station's matching records."""
+    """The upload's rows (clean, with ``school_year``, ``values_hash`` and ``kind``, and
+    screening results the upload lacks filled from this year's stored result) and the
+    columns to screen."""
 
     frame: pd.DataFrame
+    inputs: list[str]
 
     def counts(self) -> dict[str, int]:
         got = self.frame["kind"].value_counts()
@@ -84,11 +95,28 @@ def _known(session: Session, station_id: int, ids: list[str]) -> pd.DataFrame:
                                         "old_assessment"])
 
 
+def _stored(session: Session, assessment_ids: list[int]) -> pd.DataFrame:
+    """Stored values and screening extras of these assessments, one row per id."""
+    found = []
+    for part in _chunks(assessment_ids):
+        found += session.execute(
+            select(Assessment.id, Assessment.values_json, StudentAssessment.extra_json)
+            .join(StudentAssessment, StudentAssessment.assessment_id == Assessment.id)
+            .where(Assessment.id.in_(part))).all()
+    ids = [row[0] for row in found]
+    values = pd.DataFrame.from_records(
+        [{**load_json(v, {}), **load_json(e, {})} for _id, v, e in found], index=ids)
+    return values
+
+
 def plan(session: Session, station_id: int, preview: ImportPreview) -> ImportPlan:
-    """Sort a clean preview's rows into ``KINDS`` (see module docstring)."""
+    """Sort a clean preview's rows into ``KINDS`` (see module docstring).
+
+    Vision and scoliosis results often come on their own sheets: an upload without those
+    columns keeps what this year's stored result has, instead of erasing it.
+    """
     frame = preview.frame.reset_index(drop=True).copy()
     frame["school_year"] = rows.school_years(frame["test_date"])
-    frame["values_hash"] = rows.values_hash(frame)
     known = _known(session, station_id, frame["student_id"].astype(str).unique().tolist())
     people = known.drop_duplicates("student_id")[["student_id", "patient_pk", "patient_lock",
                                                   "student_pk"]]
@@ -100,6 +128,16 @@ def plan(session: Session, station_id: int, preview: ImportPreview) -> ImportPla
                                  "old_assessment"]],
                         left_on=["student_id", "school_year"],
                         right_on=["student_id", "known_year"], how="left")
+    absent = [c for c in rows.SCREENING_FIELDS if c not in preview.frame.columns]
+    inputs = list(preview.frame.columns)
+    has_result = frame["old_assessment"].notna()
+    if absent and has_result.any():
+        stored = _stored(session, frame.loc[has_result, "old_assessment"].astype(int).tolist())
+        keep = [c for c in absent if c in stored.columns]
+        for col in keep:
+            frame[col] = frame["old_assessment"].map(stored[col])
+        inputs += keep
+    frame["values_hash"] = rows.values_hash(frame)
     kind = np.select([frame["patient_pk"].isna() | frame["student_pk"].isna(),
                       frame["result_pk"].isna(),
                       frame["known_hash"].ne(frame["values_hash"])],
@@ -108,7 +146,7 @@ def plan(session: Session, station_id: int, preview: ImportPreview) -> ImportPla
     # a student known only as a bare patient gets a student record but keeps the patient
     latest_year = frame["latest_year"]
     frame["is_current"] = latest_year.isna() | (frame["school_year"] >= latest_year.fillna(0))
-    return ImportPlan(frame)
+    return ImportPlan(frame, inputs)
 
 
 def import_school(session: Session, actor: User, school: School, preview: ImportPreview,
@@ -126,9 +164,9 @@ def import_school(session: Session, actor: User, school: School, preview: Import
     if blocked:
         raise ImportBlockedError(blocked)
     started = time.perf_counter()
-    frame = plan(session, actor.station_id, preview).frame
+    planned = plan(session, actor.station_id, preview)
+    frame, inputs = planned.frame, planned.inputs
     work = frame[frame["kind"] != "unchanged"]
-    inputs = list(preview.frame.columns)
     batch = SchoolImport(
         station_id=actor.station_id, school_id=school.id, created_by_id=actor.id,
         test_date=min(frame["test_date"]), school_year=int(frame["school_year"].max()),

@@ -76,16 +76,23 @@ def extra_values(frame: pd.DataFrame) -> list[str | None]:
     return [None if text == "{}" else text for text in _json_rows(frame[cols])]
 
 
+HASHED = tuple(sorted({*(v.name for v in BY_NAME.values() if not v.derived
+                          and v.name not in PERSON_FIELDS), *EXTRA_FIELDS, "test_date",
+                       "class_code"}))
+"""What an assessment's fingerprint covers; a column the upload lacks counts as empty."""
+SCREENING_FIELDS = ("uncorrected_va_left", "uncorrected_va_right", "spherical_equivalent_d",
+                    "atr_deg", "cobb_deg", *EXTRA_FIELDS)
+"""Results that often arrive on their own sheet: an upload without them keeps the stored."""
+
+
 def values_hash(frame: pd.DataFrame) -> pd.Series:
     """A 16-hex-digit fingerprint of what one year's assessment stores (values, test day,
     grade and class), computed over the whole frame at once.
 
-    Everything is hashed as text so that the same sheet read from CSV or XLSX hashes the
-    same.
+    Everything is hashed as text over a fixed list of columns, so the same sheet read
+    from CSV or XLSX, with or without an empty optional column, hashes the same.
     """
-    cols = sorted({*value_columns(frame), "test_date", "grade_code", "class_code",
-                   *[c for c in EXTRA_FIELDS if c in frame.columns]} & set(frame.columns))
-    text = frame[cols].astype("string").fillna("")
+    text = frame.reindex(columns=list(HASHED)).astype("string").fillna("")
     hashed = pd.util.hash_pandas_object(text, index=False).to_numpy(dtype=np.uint64)
     return pd.Series(np.char.zfill(np.char.mod("%x", hashed), 16), index=frame.index)
 
