@@ -38,8 +38,8 @@ from .errors import InputProblem, PrescribeError
 from .vocabulary import BY_NAME, NUMERIC_KINDS, VARIABLES
 
 TEMPLATE_HEADERS: dict[str, str] = {
-    "学籍号": "student_id", "年级编号": "grade_code", "班级编号": "class_code",
-    "班级名称": "class_name", "民族代码": "ethnicity_code", "姓名": "name", "性别": "sex",
+    "年级编号": "grade_code", "班级编号": "class_code", "班级名称": "class_name",
+    "学籍号": "student_id", "民族代码": "ethnicity_code", "姓名": "name", "性别": "sex",
     "出生日期": "birth_date", "家庭住址": "address", "身高": "height_cm", "体重": "weight_kg",
     "肺活量": "vital_capacity_ml", "50米跑": "run_50m_s", "坐位体前屈": "sit_and_reach_cm",
     "一分钟跳绳": "rope_skip_1min_count", "一分钟仰卧起坐": "sit_up_1min_count",
