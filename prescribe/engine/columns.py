@@ -148,6 +148,23 @@ class FactFrame:
         return out
 
 
+def fact_series(ff: FactFrame, name: str, rows: np.ndarray | None = None) -> pd.Series:
+    """A fact (optionally only ``rows``) as a Series for the pandas-based standards code.
+
+    Coded facts whose levels are all text stay categorical, so a ``Series.map`` there runs
+    once per distinct value; other coded facts are decoded to objects.
+    """
+    col = ff.get(name)
+    if rows is not None:
+        col = col.take(rows)
+    if isinstance(col, NumCol):
+        return pd.Series(col.values)
+    col = col.compact()
+    if all(isinstance(v, str) for v in col.levels):
+        return pd.Series(pd.Categorical.from_codes(col.codes, categories=col.levels))
+    return pd.Series(col.decoded(), dtype=object)
+
+
 def python_value(kind: str, col: Column, i: int) -> Any:
     """One cell as the python value the single path uses (``None`` when missing)."""
     if isinstance(col, NumCol):

@@ -29,10 +29,9 @@ import numpy as np
 import pandas as pd
 
 from .. import codes, standards
-from ..errors import PrescribeError
 from ..standards.lookup import tenths
-from ..vocabulary import ITEM_CODES
-from .columns import CatCol, FactFrame, NumCol, column_from_values
+from .columns import CatCol, FactFrame, NumCol, column_from_values, fact_series
+from .grades import derive_grades
 from .registry import AGE_GROUP_BOUNDS, AGE_GROUPS, BP_GRADES
 
 ACTIVE_MINUTES = 90.0
@@ -56,28 +55,19 @@ def _has_any(ff: FactFrame, name: str, groups: frozenset[str]) -> np.ndarray:
     return lut[col.codes]
 
 
-def _series(ff: FactFrame, name: str) -> pd.Series:
-    """A fact as a Series; coded facts stay categorical, so ``Series.map`` runs per value."""
-    col = ff.get(name)
-    if isinstance(col, NumCol):
-        return pd.Series(col.values)
-    col = col.compact()
-    if all(isinstance(v, str) for v in col.levels):
-        return pd.Series(pd.Categorical.from_codes(col.codes, categories=col.levels))
-    return pd.Series(col.decoded(), dtype=object)
-
-
 def _nullable_bool(series: pd.Series) -> NumCol:
     arr = series.astype("boolean")
     return NumCol(np.where(arr.isna().to_numpy(), np.nan, arr.fillna(False).to_numpy(dtype=float)))
 
 
-def _text_col(series: pd.Series) -> CatCol:
-    return CatCol.from_values([v if isinstance(v, str) and v else None for v in series.tolist()])
+def derive_facts(ff: FactFrame, profile: str = "CN2025", model: Any = None, *,
+                 student_scores: pd.DataFrame | None = None) -> FactFrame:
+    """Add every derived fact to ``ff`` (in place) and return it.
 
-
-def derive_facts(ff: FactFrame, profile: str = "CN2025", model: Any = None) -> FactFrame:
-    """Add every derived fact to ``ff`` (in place) and return it."""
+    ``student_scores`` (batch callers only): the student standard's result for these rows,
+    already computed by the caller, so the standard is not run twice — see
+    ``grades.derive_grades`` for the exact contract. The facts are the same with or without.
+    """
     n = ff.n
     for name in ("conditions", "medications", "risk_factors"):
         col = ff.get(name)
@@ -94,6 +84,7 @@ def derive_facts(ff: FactFrame, profile: str = "CN2025", model: Any = None) -> F
     _screening(ff)
     _activity(ff)
     _youth(ff, age)
+    derive_grades(ff, student_scores)
     _fitness(ff, model)
     return ff
 
@@ -112,7 +103,7 @@ def _body(ff: FactFrame, age: np.ndarray) -> None:
         raw = w / (h / 100.0) ** 2
     bmi = tenths(raw) / 10.0  # half up to 0.1, as the standards report it
     ff.set("bmi", NumCol(bmi))
-    bmi_s, age_s, sex_s = pd.Series(bmi), pd.Series(age), _series(ff, "sex")
+    bmi_s, age_s, sex_s = pd.Series(bmi), pd.Series(age), fact_series(ff, "sex")
     youth = standards.bmi_class_youth_frame(bmi_s, age_s, sex_s).to_numpy(dtype=object)
     adult = standards.bmi_class_adult_frame(bmi_s).to_numpy(dtype=object)
     is_adult = age >= 18.0
@@ -205,63 +196,6 @@ def _youth(ff: FactFrame, age: np.ndarray) -> None:
     positive = atr_pos | (cobb >= 10.0)
     known = positive | ~np.isnan(atr)  # negative ATR decides "no" unless a Cobb angle says yes
     ff.set("scoliosis_screen_positive", _bool_col(positive, known))
-    _grades(ff)
-
-
-def _grades(ff: FactFrame) -> None:
-    """Student and physique grades and the weakest items, from ``prescribe.standards``."""
-    n = ff.n
-    grade_code = ff.get("grade_code")
-    has_item = np.zeros(n, dtype=bool)
-    for item in ITEM_CODES:
-        if item in ff:
-            col = ff.get(item)
-            has_item |= ~np.isnan(col.values)
-    student_rows = (grade_code.codes >= 0) & has_item
-    physique_rows = (grade_code.codes < 0) & has_item & ~np.isnan(ff.num("age_years"))
-    weakest: list[Any] = [None] * n
-    for standard, rows, fact, weak_below in (("student", student_rows, "student_grade", 60),
-                                             ("physique", physique_rows, "physique_grade", 3)):
-        grades = np.full(n, None, dtype=object)
-        if rows.any():
-            scored = _score(ff, standard, np.flatnonzero(rows))
-            for i, grade in scored["grade"].items():
-                grades[i] = grade or None
-            for i, weak in _weakest(scored, weak_below).items():
-                weakest[i] = weak
-        ff.set(fact, CatCol.from_values(grades))
-    ff.set("weakest_items", CatCol.from_values(weakest))
-
-
-def _score(ff: FactFrame, standard: str, rows: np.ndarray) -> pd.DataFrame:
-    names = ["sex", "grade_code", "age_years", "height_cm", "weight_kg", *ITEM_CODES]
-    frame = pd.DataFrame({name: _series(ff, name).iloc[rows].to_numpy() for name in names
-                          if name in ff}, index=rows)
-    try:
-        clean, problems = standards.prepare_frame(frame, standard)
-    except PrescribeError:  # pragma: no cover - a standards table problem: no grade at all
-        return pd.DataFrame({"grade": pd.Series(dtype=object)})
-    lines = {p.row for p in problems if p.severity == "error"}
-    keep = [line not in lines for line in np.arange(len(clean)) + 2]
-    if not any(keep):  # e.g. an age the standard has no group for: no grade
-        return pd.DataFrame({"grade": pd.Series(dtype=object)})
-    scored = standards.score_prepared(clean[keep], standard)
-    scored.index = rows[np.asarray(keep, dtype=bool)]
-    return scored
-
-
-def _weakest(scored: pd.DataFrame, weak_below: float) -> dict[int, tuple[str, ...] | None]:
-    cols = [f"score_{item}" for item in ITEM_CODES if f"score_{item}" in scored]
-    if not cols:
-        return {}
-    scores = scored[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    out: dict[int, tuple[str, ...] | None] = {}
-    for pos, idx in enumerate(scored.index):
-        row = scores[pos]
-        weak = [(row[j], j) for j in range(len(cols)) if not np.isnan(row[j]) and row[j] < weak_below]
-        weak.sort()
-        out[int(idx)] = tuple(cols[j].removeprefix("score_") for _, j in weak[:3]) or ()
-    return out
 
 
 def _fitness(ff: FactFrame, model: Any) -> None:
@@ -304,6 +238,6 @@ def model_input(ff: FactFrame) -> pd.DataFrame:
     """The inputs a fitness model reads, as a DataFrame with vocabulary names."""
     from ..vocabulary import VARIABLES
 
-    cols: Mapping[str, Any] = {v.name: _series(ff, v.name) for v in VARIABLES
+    cols: Mapping[str, Any] = {v.name: fact_series(ff, v.name) for v in VARIABLES
                                if v.kind in ("number", "count", "enum") and v.name in ff}
     return pd.DataFrame(cols)

@@ -88,19 +88,25 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
     min_group_size : int
         A group with fewer measured values in a column uses the pooled reference instead;
         so do groups not seen in training.
+    passthrough : bool
+        Put the input columns first in the output, so one step yields the measurements and
+        their ranks (``FeatureUnion`` would do the same but stores pandas objects that a
+        safe, skops-persisted artifact cannot hold).
 
-    Output, per scored column: the rank in [0, 1] (missing stays missing) and a 0/1
+    Output (after the input columns when ``passthrough``), per scored column: the rank in [0, 1] (missing stays missing) and a 0/1
     missing-indicator; then the minimum, second minimum and mean rank over the columns
     present and their count. A missing or unseen group value uses the pooled reference.
     """
 
     def __init__(self, group_column: int | str | None = None, columns: list | None = None,
-                 lower_is_better: tuple = (), n_quantiles: int = 101, min_group_size: int = 30):
+                 lower_is_better: tuple = (), n_quantiles: int = 101, min_group_size: int = 30,
+                 passthrough: bool = False):
         self.group_column = group_column
         self.columns = columns
         self.lower_is_better = lower_is_better
         self.n_quantiles = n_quantiles
         self.min_group_size = min_group_size
+        self.passthrough = passthrough
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -153,7 +159,8 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
             weakest = ordered[:, 0]
             second = ordered[:, 1] if ranks.shape[1] > 1 else np.full(len(X), np.nan)
             mean = np.where(present > 0, np.nansum(ranks, axis=1) / np.maximum(present, 1), np.nan)
-        return np.column_stack([ranks, missing, weakest, second, mean, present.astype(float)])
+        kept = (X,) if self.passthrough else ()
+        return np.column_stack([*kept, ranks, missing, weakest, second, mean, present.astype(float)])
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "reference_")
@@ -161,7 +168,8 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
         if names is None:
             names = np.asarray([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
         scored = [str(names[i]) for i in self.score_index_]
-        return np.asarray([*(f"rank_{c}" for c in scored), *(f"missing_{c}" for c in scored),
+        kept = [str(n) for n in names] if self.passthrough else []
+        return np.asarray([*kept, *(f"rank_{c}" for c in scored), *(f"missing_{c}" for c in scored),
                            "rank_weakest", "rank_second_weakest", "rank_mean", "n_ranked"],
                           dtype=object)
 

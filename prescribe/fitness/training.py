@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import PredefinedSplit, StratifiedKFold
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 
 from .data import ITEMS
 from .features import DerivedMeasures, GroupedPercentileScorer
@@ -65,10 +65,10 @@ def build_pipeline(config: TrainingConfig, test_fold: np.ndarray) -> Pipeline:
         random_state=config.seed,
     )
     scorer = GroupedPercentileScorer(group_column="stratum", columns=list(SCORED_COLUMNS),
-                                     lower_is_better=LOWER_IS_BETTER)
+                                     lower_is_better=LOWER_IS_BETTER, passthrough=True)
     pipeline = Pipeline([
         ("derive", DerivedMeasures()),
-        ("features", FeatureUnion([("measured", "passthrough"), ("relative", scorer)])),
+        ("features", scorer),
         ("classifier", CalibratedClassifierCV(learner, method=config.calibration_method,
                                               cv=PredefinedSplit(test_fold), ensemble=True)),
     ])

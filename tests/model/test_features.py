@@ -13,7 +13,7 @@ from prescribe.fitness.features import DerivedMeasures, GroupedPercentileScorer
 
 
 @parametrize_with_checks([GroupedPercentileScorer(),
-                          GroupedPercentileScorer(group_column=0, min_group_size=2)])
+                          GroupedPercentileScorer(group_column=0, min_group_size=2, passthrough=True)])
 def test_scorer_follows_the_scikit_learn_contract(estimator, check):
     check(estimator)
 

@@ -144,8 +144,9 @@ def test_upload_fix_import_approve_and_print(live_server, page, files, tmp_path)
     assert {n for n in names} == {t.splitlines()[1].split(" · ")[0] for t in texts}
 
     # 5. the school report: charts on the page, the PDF to download
-    tab.click("text=实验学校")
-    tab.click("text=学校报告")
+    tab.locator("main p a").first.click()  # ← back to the school
+    tab.wait_for_url(re.compile(r".*/school/\d+\?year=2025$"))
+    tab.click("main .actions a:text-is('学校报告')")
     tab.wait_for_url("**/report*")
     assert tab.locator(".chart svg").count() == 4
     assert tab.locator(".chart svg rect").count() > 40
