@@ -70,6 +70,9 @@ def bar_chart(bars: Sequence[Bar], series: Sequence[str], *, title: str, chart_i
     def x_of(value: float) -> float:
         return LABEL_W + plot_w * min(max(value, 0.0), top_value) / top_value
 
+    def tick_text(value: float) -> str:
+        return f"{value * 100:.0f}%" if fmt == "percent" else f"{value:g}"
+
     def text_of(value: float | None) -> str:
         if value is None:
             return "—"
@@ -83,7 +86,7 @@ def bar_chart(bars: Sequence[Bar], series: Sequence[str], *, title: str, chart_i
         x = x_of(tick)
         parts.append(f'<line class="grid-line" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" '
                      f'y2="{height - 24}"/><text x="{x:.1f}" y="{height - 8}" '
-                     f'text-anchor="middle">{escape(text_of(tick))}</text>')
+                     f'text-anchor="middle">{escape(tick_text(tick))}</text>')
     for g, bar in enumerate(bars):
         y0 = top + g * group_h
         parts.append(f'<text x="{LABEL_W - 6}" y="{y0 + n_series * BAR_H / 2 + 4:.1f}" '
