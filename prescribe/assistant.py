@@ -94,32 +94,45 @@ class Assistant:
         return build_prescription(decision, facts, provenance)
 
     # ----------------------------------------------------------------- a table
-    def decide_frame(self, df: pd.DataFrame, *, on_invalid: str = "raise"
+    def decide_frame(self, df: pd.DataFrame, *, on_invalid: str = "raise",
+                     student_scores: pd.DataFrame | None = None
                      ) -> tuple[BatchDecision, np.ndarray, list]:
-        """(BatchDecision, rows-with-errors mask, problems) for a table of assessments."""
+        """(BatchDecision, rows-with-errors mask, problems) for a table of assessments.
+
+        ``student_scores``: the 2014 student standard's result for the same rows (same
+        order), when the caller has it already (the school pipeline scores every child
+        while screening); the engine then does not score them again. Same facts either
+        way; see ``prescribe.engine.grades.derive_grades`` for the contract.
+        """
         if on_invalid not in ("raise", "mark"):
             raise ValueError("on_invalid is 'raise' or 'mark'")
         ff, problems, bad = frame_inputs(df, self._kinds)
         if on_invalid == "raise" and any(p.severity == "error" for p in problems):
             raise AssessmentError(problems)
-        derive_facts(ff, self.ruleset.screening_profile, self.model)
+        derive_facts(ff, self.ruleset.screening_profile, self.model,
+                     student_scores=student_scores)
         return decide_frame(self.engine, ff), bad, problems
 
     def prescribe_frame(self, df: pd.DataFrame, *, on_invalid: str = "raise",
-                        prescriptions: bool = True, generated_at: str | None = None) -> pd.DataFrame:
+                        prescriptions: bool = True, generated_at: str | None = None,
+                        student_scores: pd.DataFrame | None = None) -> pd.DataFrame:
         """One row per input row (same index) with JSON-able decision columns.
 
         ``on_invalid="raise"`` refuses a table with any invalid row (listing every
         problem); ``"mark"`` keeps going and marks those rows ``invalid_input`` with their
         messages in ``input_errors``. ``prescriptions=False`` skips the per-row
-        prescription JSON (the decision columns stay vectorised).
+        prescription JSON (the decision columns stay vectorised). ``student_scores``: as
+        for :meth:`decide_frame` (scores the caller already has; same result).
         """
         with gc_paused():
-            return self._prescribe_frame(df, on_invalid, prescriptions, generated_at)
+            return self._prescribe_frame(df, on_invalid, prescriptions, generated_at,
+                                         student_scores)
 
     def _prescribe_frame(self, df: pd.DataFrame, on_invalid: str, prescriptions: bool,
-                         generated_at: str | None) -> pd.DataFrame:
-        bd, bad, problems = self.decide_frame(df, on_invalid=on_invalid)
+                         generated_at: str | None, student_scores: pd.DataFrame | None
+                         ) -> pd.DataFrame:
+        bd, bad, problems = self.decide_frame(df, on_invalid=on_invalid,
+                                              student_scores=student_scores)
         out = pd.DataFrame(index=df.index)
         out["outcome"] = np.where(bad, "invalid_input", bd.column("outcome"))
         out["intensity_cap"] = _per_pattern(bd, lambda d: d["intensity_cap"])

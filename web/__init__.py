@@ -73,8 +73,18 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area; new areas (rule sets, schools) add a line here."""
-    from . import (admin, assessments, auth, kpi, main, patients, prescriptions,
-                   ruleset_authoring, school, share)
+    from . import (
+        admin,
+        assessments,
+        auth,
+        kpi,
+        main,
+        patients,
+        prescriptions,
+        ruleset_authoring,
+        school,
+        share,
+    )
 
     for module in (main, auth, admin, patients, assessments, prescriptions, share, school, kpi,
                    ruleset_authoring):

@@ -64,7 +64,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         # Relative to the web package: page strings and printed-plan strings are merged.
-        "BABEL_TRANSLATION_DIRECTORIES": "translations;printing/translations",
+        "BABEL_TRANSLATION_DIRECTORIES": (
+            "translations;printing/translations;school/translations;"
+            "ruleset_authoring/translations"),
         "LANGUAGES": ("zh", "en"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         # Show the demo credentials on the login page (set by `prescribe serve --demo`).

@@ -11,8 +11,17 @@ reviewer, station or patient identifiers leave the database.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, create_engine,
-                        select)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from prescribe.errors import PrescribeError

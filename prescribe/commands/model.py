@@ -131,6 +131,10 @@ def _retrain(args: argparse.Namespace) -> int:
         url = args.database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
         reviews = load_confirmed_reviews(url)
     else:
+        if not args.reviews.is_file():
+            from ..errors import AssessmentError, InputProblem
+
+            raise AssessmentError([InputProblem("--reviews", str(args.reviews), "no such file")])
         reviews = pd.read_csv(args.reviews, dtype={"features_json": str}, encoding="utf-8-sig")
     data = read_body_performance(args.data)
     record = retrain(args.out, data, reviews, review_weight=args.review_weight,

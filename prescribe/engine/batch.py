@@ -95,10 +95,11 @@ def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDec
     width = max(1, (nbits + 63) // 64)  # uint64 words per key
     words = np.zeros((n, width), dtype="<u8")
     key_rows = words.view(np.uint8).reshape(n, width * 8)
-    arena = _arena(engine, min(chunk_rows, max(n, 1)), width)
+    step = min(chunk_rows, max(n, 1))
+    arena = _arena(engine, step, width)
     set_parts: dict[str, list[Column]] = {}
-    for start in range(0, n, arena.rows):
-        stop = min(n, start + arena.rows)
+    for start in range(0, n, step):
+        stop = min(n, start + step)
         part = FactFrame(stop - start, {k: c.take(slice(start, stop)) for k, c in facts.columns.items()},
                          facts.kinds)
         key_rows[start:stop] = _chunk_keys(engine, part, arena).T
@@ -114,7 +115,8 @@ def _decide_frame(engine: Engine, facts: FactFrame, chunk_rows: int) -> BatchDec
 
 
 class _Arena:
-    """Buffers for one chunk size, reused for every chunk and call (one per thread).
+    """Buffers for chunks of up to ``rows`` rows, reused for every chunk and call (one per
+    thread).
 
     Writing every mask into a buffer that already exists, instead of a fresh array, is
     what keeps a 100k-row table from spending most of its time faulting in new memory.
@@ -136,11 +138,14 @@ class _Arena:
 
 
 def _arena(engine: Engine, rows: int, width: int) -> _Arena:
+    """This thread's arena for chunks of up to ``rows`` rows: one per thread, grown when a
+    larger chunk comes, so that a city run of many pieces (each with its own number of
+    drafted rows) holds one set of buffers, not one per piece size."""
     local = engine.__dict__.setdefault("_batch_arenas", threading.local())
-    arenas = local.__dict__.setdefault("by_rows", {})
-    if rows not in arenas:
-        arenas[rows] = _Arena(rows, width)
-    return arenas[rows]
+    arena = getattr(local, "arena", None)
+    if arena is None or arena.rows < rows:
+        arena = local.arena = _Arena(rows, width)
+    return arena
 
 
 def _chunk_keys(engine: Engine, facts: FactFrame, arena: _Arena) -> np.ndarray:

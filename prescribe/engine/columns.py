@@ -43,6 +43,18 @@ class CatCol:
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         return cls(codes.astype(np.intp, copy=False), list(uniques))
 
+    @classmethod
+    def from_codes(cls, codes: np.ndarray, levels: Sequence[Any]) -> CatCol:
+        """``codes`` into ``levels`` (-1 or a ``None`` level = missing), laid out exactly as
+        :meth:`from_values` lays out the decoded values: each distinct level once, in order
+        of first appearance. Vectorised (one factorise of the integer codes)."""
+        col = cls(np.asarray(codes, dtype=np.intp), list(levels)).compact()
+        seen, uniques = pd.factorize(col.codes)
+        used = uniques >= 0
+        renumber = np.full(len(uniques), -1, dtype=np.intp)
+        renumber[used] = np.arange(int(used.sum()))
+        return cls(renumber[seen], [col.levels[u] for u in uniques[used].tolist()])
+
     def compact(self) -> CatCol:
         """The same column with each distinct level once (parsing can map "男" and "M" alike)."""
         index: dict = {}

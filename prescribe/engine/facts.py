@@ -36,6 +36,7 @@ from .registry import AGE_GROUP_BOUNDS, AGE_GROUPS, BP_GRADES
 
 ACTIVE_MINUTES = 90.0
 GRADE_TIER = {"excellent": 1, "good": 2, "pass": 3, "fail": 4}
+TIER_SOURCES = ("none", "model", "standard_grade")
 SBP_CUTS = (120.0, 140.0, 160.0, 180.0)  # China grades (domain.md §1.6) [CN-HTN]
 DBP_CUTS = (80.0, 90.0, 100.0, 110.0)
 HR_INVALID_CONDITIONS = frozenset({"atrial_fibrillation", "pacemaker"})
@@ -75,8 +76,10 @@ def derive_facts(ff: FactFrame, profile: str = "CN2025", model: Any = None, *,
             levels = [*col.levels, ()]
             ff.set(name, CatCol(np.where(col.codes < 0, len(levels) - 1, col.codes), levels))
     age = ff.num("age_years")
-    chosen = ff.get("screening_profile").decoded() if "screening_profile" in ff else [None] * n
-    ff.set("screening_profile", CatCol.from_values([p or profile for p in chosen]))
+    chosen = ff.get("screening_profile") if "screening_profile" in ff else _none(n)
+    levels = [p or profile for p in chosen.levels]  # a row's own profile, else the rule set's
+    ff.set("screening_profile", CatCol.from_codes(np.where(chosen.codes < 0, len(levels), chosen.codes),
+                                                  [*levels, profile]))
     _age_group(ff, age)
     _body(ff, age)
     _heart(ff, age)
@@ -189,7 +192,7 @@ def _youth(ff: FactFrame, age: np.ndarray) -> None:
     s = lambda name: pd.Series(ff.num(name))  # noqa: E731 - a local shorthand
     ff.set("screening_myopia", _nullable_bool(standards.screening_myopia_frame(
         s("uncorrected_va_left"), s("uncorrected_va_right"), s("spherical_equivalent_d"), pd.Series(age))))
-    ff.set("atr_band", CatCol.from_values(standards.atr_band_frame(s("atr_deg")).tolist()))
+    ff.set("atr_band", CatCol.from_values(standards.atr_band_frame(s("atr_deg")).to_numpy()))
     atr, cobb = ff.num("atr_deg"), ff.num("cobb_deg")
     band = ff.get("atr_band")
     atr_pos = np.array([lv in ("observe", "positive", "refer") for lv in band.levels] + [False])[band.codes]
@@ -202,28 +205,37 @@ def _fitness(ff: FactFrame, model: Any) -> None:
     n = ff.n
     tier = np.full(n, np.nan)
     prob = np.full(n, np.nan)
-    items: list[Any] = [None] * n
-    abstain: list[Any] = [None] * n
-    source = np.full(n, "none", dtype=object)
+    items = abstain = None
+    source = np.zeros(n, dtype=np.intp)  # index into TIER_SOURCES
     if model is not None:
         pred = model.predict_frame(model_input(ff))
         tier = pd.to_numeric(pred["fitness_tier"], errors="coerce").to_numpy(dtype=float)
         prob = pd.to_numeric(pred["fitness_tier_probability"], errors="coerce").to_numpy(dtype=float)
-        items = [_as_tuple(v) for v in pred["fitness_tier_items"].tolist()]
-        abstain = [v if isinstance(v, str) and v else None for v in pred["fitness_tier_abstain_reason"].tolist()]
-        source = np.where(np.isnan(tier), "none", "model").astype(object)
-    grade = ff.get("student_grade").decoded()
-    physique = ff.get("physique_grade").decoded()
-    from_grade = np.array([GRADE_TIER.get(g or p, np.nan) for g, p in zip(grade, physique, strict=True)],
-                          dtype=float)
+        items = CatCol.from_values([_as_tuple(v) for v in pred["fitness_tier_items"].tolist()])
+        abstain = CatCol.from_values([v if isinstance(v, str) and v else None
+                                      for v in pred["fitness_tier_abstain_reason"].tolist()])
+        source = np.where(np.isnan(tier), 0, 1)
+    # the student grade when there is one, else the physique grade
+    student, physique = ff.get("student_grade"), ff.get("physique_grade")
+    from_grade = np.where(student.codes >= 0, _tiers(student), _tiers(physique))
     use_grade = np.isnan(tier) & ~np.isnan(from_grade)
     tier = np.where(use_grade, from_grade, tier)
-    source = np.where(use_grade, "standard_grade", source)
+    source = np.where(use_grade, 2, source)
     ff.set("fitness_tier", NumCol(tier))
     ff.set("fitness_tier_probability", NumCol(np.where(use_grade, np.nan, prob)))
-    ff.set("fitness_tier_source", CatCol.from_values(source.tolist()))
-    ff.set("fitness_tier_items", CatCol.from_values(items))
-    ff.set("fitness_tier_abstain_reason", CatCol.from_values(abstain))
+    ff.set("fitness_tier_source", CatCol.from_codes(source, TIER_SOURCES))
+    ff.set("fitness_tier_items", _none(n) if items is None else items)
+    ff.set("fitness_tier_abstain_reason", _none(n) if abstain is None else abstain)
+
+
+def _tiers(grade: CatCol) -> np.ndarray:
+    """Tier per row from a grade column (NaN where no grade), looked up once per level."""
+    return np.array([GRADE_TIER.get(g, np.nan) for g in grade.levels] + [np.nan])[grade.codes]
+
+
+def _none(n: int) -> CatCol:
+    """A coded fact missing on every row."""
+    return CatCol(np.full(n, -1, dtype=np.intp), [])
 
 
 def _as_tuple(v: Any) -> tuple[str, ...] | None:

@@ -56,7 +56,7 @@ def derive_grades(ff: FactFrame, student_scores: pd.DataFrame | None = None) -> 
     weak_codes = np.full(n, -1, dtype=np.int64)  # -1: not graded (weakest_items missing)
     for standard, rows, fact in (("student", student_rows, "student_grade"),
                                  ("physique", physique_rows, "physique_grade")):
-        grades = np.full(n, None, dtype=object)
+        grades, levels = np.full(n, -1, dtype=np.intp), []
         if rows.any():
             picked = np.flatnonzero(rows)
             if standard == "student" and student_scores is not None:
@@ -64,10 +64,11 @@ def derive_grades(ff: FactFrame, student_scores: pd.DataFrame | None = None) -> 
             else:
                 scored = _score(ff, standard, picked)
             at = scored.index.to_numpy(dtype=np.intp)
-            grade = scored["grade"].astype(object).to_numpy()
-            grades[at] = np.where(pd.isna(grade) | (grade == ""), None, grade)
+            codes, uniques = pd.factorize(scored["grade"], use_na_sentinel=True)
+            grades[at] = codes
+            levels = [g if isinstance(g, str) and g else None for g in uniques]  # "": no grade
             weak_codes[at] = weakest_codes(scored, WEAK_BELOW[standard])
-        ff.set(fact, CatCol.from_values(grades))
+        ff.set(fact, CatCol.from_codes(grades, levels))
     ff.set("weakest_items", _weakest_column(weak_codes))
 
 
@@ -94,25 +95,44 @@ def weakest_codes(scored: pd.DataFrame, weak_below: float) -> np.ndarray:
     """Per row, the weakest items encoded as one integer (base-``_BASE`` digits of
     ``ITEM_CODES`` index + 1, weakest first; 0 = no item below a pass).
 
-    A stable argsort of each row's scores (items not below a pass, or missing, pushed to
-    +inf) orders by score, then by vocabulary order — the order of ``sorted((score, j))``.
+    Three selection rounds over the item columns (a handful of whole-column operations
+    each, no per-row work): each round takes every row's lowest score still below a pass,
+    the earlier item in vocabulary order on a tie — the order of ``sorted((score, j))``.
     """
     cols = sorted((c for c in scored.columns if c in _ITEM_INDEX), key=_ITEM_INDEX.get)
-    if not cols or len(scored) == 0:
-        return np.zeros(len(scored), dtype=np.int64)
-    scores = np.column_stack([pd.to_numeric(scored[c], errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan) for c in cols])
-    with np.errstate(invalid="ignore"):
-        weak = scores < weak_below  # NaN compares false: a missing item is never weakest
-    keyed = np.where(weak, scores, np.inf)
-    take = min(WEAKEST_MAX, len(cols))
-    order = np.argsort(keyed, axis=1, kind="stable")[:, :take]
-    count = np.minimum(weak.sum(axis=1), WEAKEST_MAX)
-    digit = np.asarray([_ITEM_INDEX[c] + 1 for c in cols], dtype=np.int64)[order]
-    code = np.zeros(len(scored), dtype=np.int64)
-    for t in range(take - 1, -1, -1):  # weakest item is the lowest digit
-        code = code * _BASE + np.where(t < count, digit[:, t], 0)
+    n = len(scored)
+    code = np.zeros(n, dtype=np.int64)
+    if not cols or n == 0:
+        return code
+    keyed = []
+    for c in cols:
+        values = _numbers(scored[c])
+        with np.errstate(invalid="ignore"):  # NaN is never below: a missing item is not weak
+            keyed.append(np.where(values < weak_below, values, np.inf))
+    digits = [_ITEM_INDEX[c] + 1 for c in cols]
+    best, lower = np.empty(n), np.empty(n, dtype=bool)
+    pick = np.empty(n, dtype=np.int64)
+    scale = 1
+    for _ in range(WEAKEST_MAX):
+        best.fill(np.inf)
+        pick.fill(0)
+        for digit, values in zip(digits, keyed, strict=True):
+            np.less(values, best, out=lower)  # strict: a tie keeps the earlier item
+            np.copyto(best, values, where=lower)
+            np.copyto(pick, digit, where=lower)
+        if not pick.any():
+            break
+        code += pick * scale
+        for digit, values in zip(digits, keyed, strict=True):
+            values[pick == digit] = np.inf  # taken: not again in the next round
+        scale *= _BASE
     return code
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    if not pd.api.types.is_numeric_dtype(col):
+        col = pd.to_numeric(col, errors="coerce")
+    return col.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _weakest_column(codes: np.ndarray) -> CatCol:

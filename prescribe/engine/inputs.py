@@ -105,7 +105,7 @@ def frame_inputs(df: pd.DataFrame, kinds: Mapping[str, str], *, first_row: int =
         var = BY_NAME.get(c)
         if var is None or var.kind in NUMERIC_KINDS:
             continue
-        coded, col_probs = _parse_coded(var, df[c].tolist(), lines)
+        coded, col_probs = _parse_coded(var, df[c], lines)
         if var.kind == "bool":  # booleans are stored as 1.0 / 0.0 / NaN
             lut = np.array([1.0 if v else 0.0 for v in coded.levels] + [np.nan])
             cols[c] = NumCol(lut[coded.codes])
@@ -148,7 +148,9 @@ def _check_numbers(var, values: np.ndarray, lines: np.ndarray) -> tuple[NumCol, 
             out_of_range |= values < var.lo
         if var.hi is not None:
             out_of_range |= values > var.hi
-        not_whole = (values % 1 != 0) & np.isfinite(values) if var.kind == "count" else np.zeros(len(values), bool)
+        # floor, not `% 1` (an fmod per value): the same test on finite values, far faster
+        not_whole = (np.floor(values) != values) & np.isfinite(values) if var.kind == "count" \
+            else np.zeros(len(values), bool)
     problems = []
     wrong = infinite | out_of_range | not_whole
     for i in np.flatnonzero(wrong):
@@ -158,14 +160,19 @@ def _check_numbers(var, values: np.ndarray, lines: np.ndarray) -> tuple[NumCol, 
     return NumCol(np.where(wrong, np.nan, values)), problems
 
 
-def _parse_coded(var, raw: list, lines: np.ndarray) -> tuple[CatCol, list[InputProblem]]:
+def _parse_coded(var, column: pd.Series, lines: np.ndarray) -> tuple[CatCol, list[InputProblem]]:
     """Parse a non-numeric column once per distinct raw value."""
-    series = pd.Series(raw, dtype=object)
-    try:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    except TypeError:  # list cells (from JSON): make them hashable, row by row
-        series = series.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if isinstance(column.dtype, pd.StringDtype | pd.CategoricalDtype):
+        # text without mixed kinds: factorised as it is stored, no Python object per row
+        codes, found = pd.factorize(column, use_na_sentinel=True)
+        uniques = found.tolist()
+    else:
+        series = pd.Series(column.tolist(), dtype=object)
+        try:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # list cells (from JSON): make them hashable, row by row
+            series = series.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
     blank = np.array([_missing(u) for u in uniques] + [True], dtype=bool)
     codes = np.where(blank[codes], -1, codes)
     levels, ok, errors = [], [], []

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sklearn
 import skops
 import skops.io as sio
-import sklearn
 from sklearn.pipeline import Pipeline
 
 from ..errors import ModelArtifactError

@@ -201,8 +201,7 @@ def parse_features_json(texts: pd.Series, *, ids: pd.Series | None = None) -> pd
     if texts.empty:
         return pd.DataFrame(columns=list(INPUTS))
     try:
-        frame = pd.read_json(io.StringIO("\n".join(texts.astype(str))), lines=True,
-                             dtype=False, convert_dates=False)
+        frame = pd.read_json(io.StringIO("\n".join(texts.astype(str))), lines=True, dtype=False)
         if len(frame) != len(texts):
             raise ValueError("row count changed")
     except ValueError:

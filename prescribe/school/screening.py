@@ -15,10 +15,13 @@ going and the summary says how many rows need fixing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..standards import (
     atr_band_frame,
@@ -83,17 +86,47 @@ def ages(frame: pd.DataFrame, on: dt.date | None = None) -> tuple[pd.Series, np.
     return given.fillna(months / 12.0), unreadable
 
 
+def take_text(labels: Sequence[str | None], codes: np.ndarray
+              ) -> pd.api.extensions.ExtensionArray:
+    """The nullable string column whose row ``i`` is ``labels[codes[i]]`` (NA where the
+    code is negative): one Arrow ``take`` with a masked index, about twice as fast on long
+    labels as pandas' ``take(allow_fill=True)``, with the same result and dtype."""
+    codes = np.asarray(codes, dtype=np.int64)
+    index = pa.array(codes, mask=codes < 0)
+    return pd.array(pc.take(pa.array(list(labels), type=pa.large_string()), index),
+                    dtype="string")
+
+
 def _bits_to_names(bits: np.ndarray, names: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
-    """Per-row bit masks → ';'-joined names, via the few distinct patterns (vectorised)."""
-    patterns, inverse = np.unique(bits, return_inverse=True)
+    """Per-row bit masks → ';'-joined names, via the few distinct patterns (vectorised:
+    the masks are small integers, so a ``bincount`` finds the patterns without sorting)."""
+    if len(bits) == 0:
+        return pd.array([], dtype="string")
+    patterns = np.flatnonzero(np.bincount(bits))
+    lookup = np.zeros(int(patterns[-1]) + 1, dtype=np.int64)
+    lookup[patterns] = np.arange(len(patterns))
     labels = [";".join(n for j, n in enumerate(names) if p >> j & 1) for p in patterns.tolist()]
-    return pd.array(labels, dtype="string").take(inverse.reshape(-1))
+    return take_text(labels, lookup[bits])
 
 
 def text(values: pd.Series | np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A nullable string array built per distinct value (a few labels over many rows)."""
+    """A nullable string array built per distinct value (a few labels over many rows);
+    a categorical is read through its codes, without looking at every row's value."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = pd.Categorical(values)
+        return take_text([str(c) for c in cat.categories], cat.codes)
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    return pd.array([str(u) for u in uniques], dtype="string").take(codes, allow_fill=True)
+    return take_text([str(u) for u in uniques], codes)
+
+
+def _flag(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
+    """A three-valued flag (nullable boolean) from truth values and a known mask."""
+    return pd.arrays.BooleanArray(values & known, ~known)
+
+
+def _truth(flag: pd.api.extensions.ExtensionArray | pd.Series) -> np.ndarray:
+    """True where a nullable boolean is true (unknown counts as not true)."""
+    return np.asarray(flag.to_numpy(dtype=bool, na_value=False))
 
 
 def _range_errors(name: str, values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -138,7 +171,10 @@ def clean_inputs(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Data
         clean[name], bad = _range_errors(name, values)
         errors += bad
     ok = (clean["sex"].notna() & clean["grade_code"].notna()).to_numpy()
-    scored = score_prepared(clean[ok], "student").reindex(positional.index)
+    if ok.all():  # the usual case: no row to leave out and put back
+        scored = score_prepared(clean, "student")
+    else:
+        scored = score_prepared(clean[ok], "student").reindex(positional.index)
     return clean.set_axis(frame.index), errors, scored.set_axis(frame.index)
 
 
@@ -146,8 +182,9 @@ def _failing(scored: pd.DataFrame) -> np.ndarray:
     items = tuple(c for c in scored.columns if c.startswith("score_"))
     bits = np.zeros(len(scored), dtype=np.int64)
     for j, col in enumerate(items):
-        low = scored[col].astype("Float64").lt(ITEM_PASS_SCORE).fillna(False).to_numpy(bool)
-        bits |= np.where(low, 1 << j, 0)
+        values = scored[col].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bits |= (values < ITEM_PASS_SCORE).astype(np.int64) << j  # missing: not failing
     return _bits_to_names(bits, tuple(c[len("score_"):] for c in items))
 
 
@@ -187,22 +224,23 @@ def screen_students(frame: pd.DataFrame, *, on: dt.date | None = None) -> pd.Dat
         out[col] = text(scored[col])
     out["grade"] = out["grade"].fillna("")
     out["age_years"] = age
-    # sex as a categorical: the standards map it per distinct value, not per child
-    weight = bmi_class_youth_frame(scored["bmi"].astype(float), age,
-                                   clean["sex"].astype("category"))
+    weight = bmi_class_youth_frame(scored["bmi"].astype(float), age, clean["sex"])
     out["weight_status"] = text(weight)
     out["screening_myopia"] = _myopia(out, age)
-    band = pd.Series(text(atr_band_frame(_num(out, "atr_deg"))), index=out.index)
-    out["atr_band"] = band
-    out["scoliosis_screen_positive"] = band.isin(positive_atr_bands()).astype(
-        "boolean").where(band.notna(), pd.NA)
-    grade = out["grade"]
-    out["grade_fail"] = grade.eq("fail").astype("boolean").where(grade.ne(""), pd.NA)
+    band, bands = pd.factorize(atr_band_frame(_num(out, "atr_deg")).to_numpy(dtype=object))
+    out["atr_band"] = take_text([str(b) for b in bands], band)
+    positive = np.array([b in positive_atr_bands() for b in bands] + [False])[band]
+    out["scoliosis_screen_positive"] = _flag(positive, band >= 0)
+    grade = scored["grade"]  # categorical; missing where the row could not be scored
+    graded = (grade.notna() & grade.ne("")).to_numpy(dtype=bool)
+    out["grade_fail"] = _flag(grade.eq("fail").to_numpy(dtype=bool), graded)
     out["failing_items"] = _failing(scored)
     reasons = np.zeros(len(out), dtype=np.int64)
-    for j, hit in enumerate((out["grade_fail"], weight.eq("overweight"), weight.eq("obese"),
-                             out["screening_myopia"], out["scoliosis_screen_positive"])):
-        reasons |= np.where(hit.astype("boolean").fillna(False).to_numpy(bool), 1 << j, 0)
+    status = weight.to_numpy(dtype=object)
+    for j, hit in enumerate((_truth(out["grade_fail"]), status == "overweight",
+                             status == "obese", _truth(out["screening_myopia"]),
+                             _truth(out["scoliosis_screen_positive"]))):
+        reasons |= hit.astype(np.int64) << j
     out["flagged"] = reasons > 0
     out["flag_reasons"] = _bits_to_names(reasons, FLAG_REASONS)
     out["input_errors"] = errors

@@ -71,8 +71,9 @@ def screening_myopia_frame(va_left: pd.Series, va_right: pd.Series, se: pd.Serie
     """Frame twin of :func:`screening_myopia` (nullable boolean)."""
     arrays = [s.to_numpy(dtype=float, na_value=np.nan) for s in (va_left, va_right, se, age)]
     got = _myopia_array(*arrays)
-    return pd.Series(pd.array(np.where(np.isnan(got), None, got == 1), dtype="boolean"),
-                     index=va_left.index, name="screening_myopia")
+    unknown = np.isnan(got)
+    return pd.Series(pd.arrays.BooleanArray(got == 1, unknown), index=va_left.index,
+                     name="screening_myopia")
 
 
 def atr_band(atr_deg: float | None) -> str | None:
@@ -87,9 +88,9 @@ def atr_band_frame(atr_deg: pd.Series) -> pd.Series:
     """Frame twin of :func:`atr_band`."""
     lower, names, _ = _atr()
     values = atr_deg.to_numpy(dtype=float, na_value=np.nan)
-    idx = np.searchsorted(lower, values, side="right")
-    out = np.asarray(names, dtype=object)[np.minimum(idx, len(names) - 1)]
-    return pd.Series(np.where(np.isnan(values), None, out), index=atr_deg.index,
+    idx = np.minimum(np.searchsorted(lower, values, side="right"), len(names) - 1)
+    labels = np.asarray([*names, None], dtype=object)  # the last slot: a missing angle
+    return pd.Series(labels[np.where(np.isnan(values), len(names), idx)], index=atr_deg.index,
                      name="atr_band", dtype=object)
 
 

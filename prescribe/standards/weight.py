@@ -21,6 +21,7 @@ from .tables import default_edition, load_table
 
 YOUTH_CLASSES = ("normal", "overweight", "obese")
 ADULT_CLASSES = ("underweight", "normal", "overweight", "obese")
+SEXES = ("M", "F")
 YOUTH_AGE_END = 19.0
 
 
@@ -47,6 +48,25 @@ def _sex(sex: object) -> str | None:
     return SEX_ALIASES.get(str(sex).strip()) if sex is not None else None
 
 
+def _sex_codes(sex: pd.Series) -> np.ndarray:
+    """Per row, the position of ``_sex(value)`` in ``SEXES`` (-1: missing or unreadable),
+    worked out once per distinct value.
+
+    Factorising is exact for a column of one type (text, numbers, categorical). An object
+    column mixing kinds is read row by row instead: factorising would treat ``1``,
+    ``1.0`` and ``True`` as one value, while ``_sex`` reads "1" as M and "1.0" as nothing.
+    """
+    def code(value: object) -> int:
+        got = _sex(value) if pd.notna(value) else None
+        return SEXES.index(got) if got in SEXES else -1
+
+    if sex.dtype == object and pd.api.types.infer_dtype(sex, skipna=True) not in (
+            "string", "empty"):
+        return np.array([code(s) for s in sex.tolist()], dtype=np.int64)
+    codes, uniques = pd.factorize(sex, use_na_sentinel=True)
+    return np.array([code(u) for u in uniques] + [-1], dtype=np.int64)[codes]
+
+
 def bmi_class_youth(bmi: float | None, age_years: float | None, sex: object) -> str | None:
     """WS/T 586 class (``normal|overweight|obese``) or None outside 6–<19 y / missing input."""
     code = _sex(sex)
@@ -64,15 +84,17 @@ def bmi_class_youth_frame(bmi: pd.Series, age_years: pd.Series, sex: pd.Series) 
     """Frame twin of :func:`bmi_class_youth`."""
     b = bmi.to_numpy(dtype=float, na_value=np.nan)
     age = age_years.to_numpy(dtype=float, na_value=np.nan)
-    codes = sex.map(lambda s: _sex(s) if pd.notna(s) else None)
+    codes = _sex_codes(sex)
     result = np.full(len(b), None, dtype=object)
     t = tenths(b)
+    with np.errstate(invalid="ignore"):
+        usable = ~np.isnan(t) & (age < YOUTH_AGE_END)  # NaN age compares false
     for code, (ages, overweight, obese) in _youth().items():
-        row = np.searchsorted(ages, age, side="right") - 1
-        ok = codes.eq(code).to_numpy() & (row >= 0) & (age < YOUTH_AGE_END) & ~np.isnan(t)
-        r = np.where(ok, row, 0)
-        idx = (t >= overweight[r]).astype(int) + (t >= obese[r]).astype(int)
-        result[ok] = np.asarray(YOUTH_CLASSES, dtype=object)[idx[ok]]
+        at = np.flatnonzero(usable & (codes == SEXES.index(code)))
+        row = np.searchsorted(ages, age[at], side="right") - 1
+        at, row = at[row >= 0], row[row >= 0]
+        idx = (t[at] >= overweight[row]).astype(int) + (t[at] >= obese[row]).astype(int)
+        result[at] = np.asarray(YOUTH_CLASSES, dtype=object)[idx]
     return pd.Series(result, index=bmi.index, name="bmi_class_youth", dtype=object)
 
 
@@ -104,7 +126,8 @@ def central_obesity(waist_cm: float | None, sex: object) -> bool | None:
 
 def central_obesity_frame(waist_cm: pd.Series, sex: pd.Series) -> pd.Series:
     """Frame twin of :func:`central_obesity` (nullable boolean)."""
-    limits = sex.map(lambda s: _adult()[1].get(_sex(s)) if pd.notna(s) else None)
+    by_sex = np.array([_adult()[1].get(s, np.nan) for s in SEXES] + [np.nan], dtype=float)
+    limits = pd.Series(by_sex[_sex_codes(sex)], index=sex.index)
     waist = waist_cm.astype(float)
     known = waist.notna() & limits.notna()
     result = (waist >= limits.astype(float)).astype("boolean")

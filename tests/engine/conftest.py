@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_kit import files, write
+
+from .engine_kit import files, write
 
 
 @pytest.fixture

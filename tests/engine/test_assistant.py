@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from engine_kit import clinical_rules, files
 
 from prescribe.assistant import Assistant
 from prescribe.engine import ENGINE_VERSION, load_ruleset
 from prescribe.errors import AssessmentError
+
+from .engine_kit import clinical_rules, files
 
 
 @pytest.fixture(scope="module")

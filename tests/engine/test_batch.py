@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from engine_kit import baseline_rules, cap, clinical_rules, files, leaf, rule
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,8 @@ from prescribe.engine.batch import decide_frame
 from prescribe.engine.columns import FactFrame
 from prescribe.engine.evaluate import Engine
 from prescribe.engine.inputs import kinds_of
+
+from .engine_kit import baseline_rules, cap, clinical_rules, files, leaf, rule
 
 RULES = clinical_rules()
 

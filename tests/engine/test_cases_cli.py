@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from engine_kit import T, clinical_rules, leaf, precaution, rule
 
 from prescribe.assistant import Assistant
 from prescribe.cli import main
 from prescribe.engine import load_ruleset
 from prescribe.engine.cases import run_cases
+
+from .engine_kit import T, clinical_rules, leaf, precaution, rule
 
 HTN = {"sex": "M", "age_years": 56, "sbp_mmhg": 168, "dbp_mmhg": 96, "resting_hr_bpm": 72,
        "conditions": ["hypertension"], "regularly_active": False}
@@ -58,7 +59,7 @@ def test_rules_lint_exit_codes_and_output(make_rules, capsys):
 
 
 def test_rules_lint_reports_a_gap_and_a_load_problem(tmp_path, capsys):
-    from engine_kit import files, write
+    from .engine_kit import files, write
 
     band = {"band": "bp", "band_fact": "sbp_mmhg"}
     gap = write(tmp_path / "gap", files([rule("lo", leaf("sbp_mmhg", "<", 160), [precaution("a")], **band),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from engine_kit import (
+from prescribe.engine import load_ruleset
+from prescribe.engine.evaluate import Engine
+
+from .engine_kit import (
     baseline_rules,
     cap,
     clearance,
@@ -16,9 +19,6 @@ from engine_kit import (
     review,
     rule,
 )
-
-from prescribe.engine import load_ruleset
-from prescribe.engine.evaluate import Engine
 
 ADULT = {"age_group": "adult_18_64", "age_years": 50.0}
 

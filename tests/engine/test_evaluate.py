@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from engine_kit import baseline_rules, cap, files, leaf, precaution, rule, set_fact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prescribe.engine import load_ruleset
 from prescribe.engine.evaluate import Engine
+
+from .engine_kit import baseline_rules, cap, files, leaf, precaution, rule, set_fact
 
 
 def fires(when, facts) -> bool:

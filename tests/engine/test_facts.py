@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from engine_kit import baseline_rules, files
 
 from prescribe.assistant import Assistant
 from prescribe.engine import load_ruleset
+
+from .engine_kit import baseline_rules, files
 
 
 @pytest.fixture(scope="module")

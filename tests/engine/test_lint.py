@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine_kit import (
+from prescribe.engine import default_registry, load_ruleset
+from prescribe.engine.lint import lint_ruleset
+from prescribe.engine.registry import Registry
+
+from .engine_kit import (
     baseline_rules,
     cap,
     clearance,
@@ -16,10 +20,6 @@ from engine_kit import (
     rule,
     set_fact,
 )
-
-from prescribe.engine import default_registry, load_ruleset
-from prescribe.engine.lint import lint_ruleset
-from prescribe.engine.registry import Registry
 
 
 def lint(rules, registry: Registry | None = None):

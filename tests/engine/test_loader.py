@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from engine_kit import (
+
+from prescribe.engine import dump_ruleset, load_ruleset
+from prescribe.errors import RulebookError
+
+from .engine_kit import (
     HEADER,
     T,
     baseline_rules,
@@ -18,9 +22,6 @@ from engine_kit import (
     rule,
     set_fact,
 )
-
-from prescribe.engine import dump_ruleset, load_ruleset
-from prescribe.errors import RulebookError
 
 
 def problems_of(texts) -> list:

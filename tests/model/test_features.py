@@ -62,7 +62,8 @@ def test_weakest_link_summaries_ignore_missing_items():
     out = scorer.transform(pd.DataFrame({"a": [90.0], "b": [10.0], "c": [np.nan]}))
     names = list(scorer.get_feature_names_out())
     row = dict(zip(names, out[0], strict=True))
-    assert row["missing_c"] == 1.0 and row["missing_a"] == 0.0
+    assert row["missing_c"] == 1.0
+    assert row["missing_a"] == 0.0
     assert row["rank_weakest"] == pytest.approx(row["rank_b"])
     assert row["rank_second_weakest"] == pytest.approx(row["rank_a"])
     assert row["rank_mean"] == pytest.approx((row["rank_a"] + row["rank_b"]) / 2)

@@ -25,9 +25,8 @@ if sys.path[:1] != [_ROOT]:
 if getattr(sys.modules.get("web"), "__file__", "set") is None:
     for _name in [m for m in sys.modules if m == "web" or m.startswith("web.")]:
         del sys.modules[_name]
-sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-import school_files  # noqa: E402
+from . import school_files  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PRESCRIBE_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")

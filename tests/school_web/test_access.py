@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import login
-from school_files import csrf, upload_data
+
+from .conftest import login
+from .school_files import csrf, upload_data
 
 CLINICAL, ADMIN = "clinical", "admin"
 EXPECTED = {
@@ -74,7 +75,8 @@ def test_each_role_gets_exactly_its_pages(app, world, actor):
         response = _request(client, rule, args, actor)
         status, where = response.status_code, f"{actor} {rule.endpoint}"
         if actor == "anonymous":
-            assert status == 302 and "/auth/login" in response.headers["Location"], where
+            assert status == 302, where
+            assert "/auth/login" in response.headers["Location"], where
         elif ROLE[actor] != EXPECTED[rule.endpoint]:
             assert status == 403, where
         elif actor == "other" and SCOPED & set(rule.arguments):

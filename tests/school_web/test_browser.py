@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_people
-from pdftext import page_texts
+
+from .conftest import PASSWORD, make_people
+from .pdftext import page_texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -126,7 +127,8 @@ def test_upload_fix_import_approve_and_print(live_server, page, files, tmp_path)
     tab.wait_for_url("**/school/classes/*")
     routine = tab.locator("#routine tbody tr").count()
     attention = tab.locator("#attention tbody tr").count()
-    assert routine > 0 and attention > 0
+    assert routine > 0
+    assert attention > 0
     tab.click("#approve-all")
     tab.wait_for_load_state()
     assert f"已签署 {routine} 份常规处方草稿" in tab.inner_text(".flashes")
@@ -157,4 +159,5 @@ def test_upload_fix_import_approve_and_print(live_server, page, files, tmp_path)
     report = tmp_path / "report.pdf"
     download.value.save_as(report)
     text = "\n".join(page_texts(report.read_bytes()))
-    assert "学生体质健康报告" in text and "初一2班" in text
+    assert "学生体质健康报告" in text
+    assert "初一2班" in text

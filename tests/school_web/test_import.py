@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import login
-from school_files import upload_data
 from sqlalchemy import delete, func, select
+
+from .conftest import login
+from .school_files import upload_data
 
 
 def _count(table) -> int:
@@ -62,7 +63,8 @@ def test_every_bad_row_is_shown_and_nothing_is_stored(app, as_user, files):
         (files.vision_bad_csv.name, "17", "裸眼视力(右)"),
         (files.scoliosis_bad_xlsx.name, "33", "躯干旋转角")}
     summary = re.search(r'id="check-result">(.*?)</div>', page, re.S).group(1)
-    assert "17" in summary and 'id="confirm-import"' not in page
+    assert "17" in summary
+    assert 'id="confirm-import"' not in page
     # the value as typed, the reason in the user's language, what is allowed
     by_place = {(p["file"], p["line"], p["column"]): p for p in errors}
     height = by_place[(files.bad_csv.name, "59", "身高")]
@@ -76,7 +78,8 @@ def test_every_bad_row_is_shown_and_nothing_is_stored(app, as_user, files):
     warnings = {(p["line"], p["column"]) for p in problems if p["kind"] == "warning"}
     assert {("847", "肺活量"), ("862", "性别"), ("946", "1000米跑")} <= warnings
     with app.app_context():
-        assert _count(Patient) == 0 and _count(Student) == 0
+        assert _count(Patient) == 0
+        assert _count(Student) == 0
     listing = doctor.get(response.headers["Location"] + "/problems.csv").get_data(as_text=True)
     assert listing.count("\n") == len(problems) + 1
 
@@ -90,7 +93,7 @@ def test_fix_reupload_import_and_reimport_changes_nothing(app, as_user, files, d
 
     if not db_url.startswith("sqlite"):
         app = make_app(db_url)
-        from conftest import make_people
+        from .conftest import make_people
 
         with app.app_context():
             make_people()
@@ -194,7 +197,8 @@ def test_a_clinics_own_record_of_the_child_is_reused_or_refused(app, people, as_
     doctor = as_user("doctor")
     page = doctor.get(_upload(doctor, [files.small_csv]).headers["Location"]).get_data(
         as_text=True)
-    assert "此号码已是本站另一名患者的病历号" in page and 'id="confirm-import"' not in page
+    assert "此号码已是本站另一名患者的病历号" in page
+    assert 'id="confirm-import"' not in page
     problems = [p for p in _problem_rows(page) if p["kind"] == "error"]
     assert [(p["line"], p["column"], p["value"]) for p in problems] == [
         ("3", "学籍号", other["学籍号"])]
@@ -222,3 +226,15 @@ def test_a_file_that_cannot_be_read_is_named_and_nothing_is_kept(app, as_user, n
     assert message in html.unescape(response.get_data(as_text=True))
     uploads = Path(app.instance_path) / "school_uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_the_upload_form_names_every_missing_choice(app, as_user, files):
+    doctor = as_user("doctor")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    response = doctor.form("/school/import", "/school/import", {
+        "school": "new", "school_name": "", "test_date": tomorrow, "files": []},
+        content_type="multipart/form-data")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    for message in ("请选择学校，或输入新学校的名称。", "测试日期在将来。", "请选择要上传的模板文件。"):
+        assert message in page

@@ -111,7 +111,8 @@ def test_the_indicators_per_district_station_and_school(app, seeded, as_user):
     b = rows[("station", "朝阳社区卫生服务站")]
     assert (b["physique_pass_share_numerator"], b["physique_pass_share_denominator"]) == (
         "18", "20")
-    assert b["physique_pass_share_value"] == "0.9000" and b["physique_pass_share_met"] == "False"
+    assert b["physique_pass_share_value"] == "0.9000"
+    assert b["physique_pass_share_met"] == "False"
     assert (b["prescriptions_signed_numerator"], b["prescriptions_signed_denominator"]) == (
         "4", "4")
     assert (b["retests_done_numerator"], b["retests_done_denominator"]) == ("3", "4")
@@ -139,12 +140,16 @@ def test_the_period_limits_what_was_issued_and_tested(app, seeded, as_user):
     assert b["physique_change_people"] == "0"                 # re-tests fall after the end
     assert rows[("station", "实验学校卫生室")]["prescriptions_signed_denominator"] == "0"
     bad = admin.get("/kpi/?start=2026-13-01")
-    assert bad.status_code == 400 and "不是日期" in bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "不是日期" in bad.get_data(as_text=True)
     assert admin.get("/kpi/export.csv?start=2026-02-01&end=2026-01-01").status_code == 400
 
 
 def test_the_dashboard_page_shows_targets_and_charts(app, seeded, as_user):
     page = as_user("admin").get("/kpi/").get_data(as_text=True)
     assert page.count("<svg") == 4
-    assert "目标 95%" in page and "目标 60%" in page
-    assert "90.0%" in page and "18/20" in page and "未达目标" in page
+    assert "目标 95%" in page
+    assert "目标 60%" in page
+    assert "90.0%" in page
+    assert "18/20" in page
+    assert "未达目标" in page

@@ -8,14 +8,15 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import import_files
 from sqlalchemy import select
+
+from .conftest import import_files
 
 pypdf = pytest.importorskip("pypdf")
 
 
 def _pdf_pages(data: bytes) -> list[str]:
-    from pdftext import page_texts
+    from .pdftext import page_texts
 
     return page_texts(data)
 
@@ -46,7 +47,8 @@ def test_the_class_pdf_has_one_page_per_signed_student_with_school_and_class(
         names = [r.result.student.patient.name for r in signed]
         numbers = [r.result.student.student_no for r in signed]
     response = doctor.form(url, url + "/plans.pdf", {"lang": "zh"})
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     pages = _pdf_pages(response.data)
     assert len(signed) >= 10
     # every page's running header: school · class, then the student whose plan it is
@@ -71,7 +73,8 @@ def test_the_report_page_draws_charts_and_compares_with_the_target(app, imported
     page = as_user("doctor").get(f"/school/{imported.school}/report").get_data(as_text=True)
     assert page.count("<svg") == 4
     assert "目标 60%" in page          # the target line of the class chart
-    assert "优良率" in page and "规划目标为 60%" in page
+    assert "优良率" in page
+    assert "规划目标为 60%" in page
     for indicator in ("筛查性近视", "脊柱侧弯筛查阳性", "超重或肥胖", "及格及以上"):
         assert indicator in page
     assert "没有上一学年的成绩" in page
@@ -82,10 +85,14 @@ def test_the_report_page_draws_charts_and_compares_with_the_target(app, imported
 def test_the_report_pdf_has_the_numbers_and_the_charts(app, imported, as_user):
     doctor = as_user("doctor")
     response = doctor.get(f"/school/{imported.school}/report.pdf?lang=zh")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
     text = "".join(_pdf_pages(response.data))
-    assert "学生体质健康报告" in text and "实验学校" in text
-    assert "优良率" in text and "筛查性近视" in text and "四年级2班" in text
+    assert "学生体质健康报告" in text
+    assert "实验学校" in text
+    assert "优良率" in text
+    assert "筛查性近视" in text
+    assert "四年级2班" in text
     reader = pypdf.PdfReader(io.BytesIO(response.data))
     images = sum(len(p.images) for p in reader.pages)
     assert images == 4
@@ -109,7 +116,8 @@ def test_a_second_year_is_compared_with_the_same_children(app, imported, as_user
         assert db.session.query(Student).count() == db.session.query(Patient).count() == n
         assert db.session.query(Assessment).count() == 2 * n
         years = db.session.scalars(select(StudentAssessment.school_year)).all()
-        assert sorted(set(years)) == [2025, 2026] and years.count(2026) == n
+        assert sorted(set(years)) == [2025, 2026]
+        assert years.count(2026) == n
         grades = {p.grade_code for p in db.session.scalars(select(Patient))}
         assert grades == {"15", "22"}  # the patients' current grade moved up
     page = doctor.get(f"/school/{imported.school}/report?year=2026").get_data(as_text=True)
@@ -147,9 +155,11 @@ def test_the_export_is_the_official_template_and_reads_back_the_same(app, import
     got = table.set_index("学籍号")
     assert set(got.index) == set(pd.read_csv(files.small_csv, dtype=str)["学籍号"])
     zeros = [i for i in got.index if i.startswith("00")]
-    assert len(zeros) == 1 and len(zeros[0]) == 10  # 学籍号 stays text: "0000000xyz"
+    assert len(zeros) == 1
+    assert len(zeros[0]) == 10
     for column in ("姓名", "班级编号", "出生日期", "身高", "体重", "50米跑", "1000米跑"):
         expected = source.loc[got.index, column].fillna("")
         assert (got[column] == expected).all(), column
     back = preview_import(path, test_date=pd.Timestamp("2025-10-15").date())
-    assert back.ok and len(back.frame) == len(table)
+    assert back.ok
+    assert len(back.frame) == len(table)

@@ -45,7 +45,8 @@ def test_batch_drafts_are_what_the_single_path_gives(app, imported, assistant):
                 a.patient.record_no
             assert {k: batch["facts"].get(k) for k in derived} == {
                 k: single["facts"].get(k) for k in derived}
-            assert item.proposed == batch and item.status == "draft"
+            assert item.proposed == batch
+            assert item.status == "draft"
 
 
 def test_the_flagged_list_names_each_reason_and_filters_by_one(app, imported, as_user):
@@ -62,7 +63,8 @@ def test_the_flagged_list_names_each_reason_and_filters_by_one(app, imported, as
     page = doctor.get(f"/school/{imported.school}/flagged").get_data(as_text=True)
     assert f"共 {len(flagged)} 名学生" in page
     assert all(name in page for name in names)
-    assert "筛查性近视" in page and "超重" in page
+    assert "筛查性近视" in page
+    assert "超重" in page
     page = doctor.get(f"/school/{imported.school}/flagged?reason=screening_myopia")
     assert f"共 {len(myopic)} 名学生" in page.get_data(as_text=True)
     assert doctor.get(f"/school/{imported.school}/flagged?reason=bogus").status_code == 404
@@ -74,7 +76,8 @@ def test_the_queue_puts_flagged_and_safety_drafts_apart(app, imported, as_user):
         for _no, _rx, status, reasons, flagged in rows:
             assert status == "draft"
             assert bool(reasons) >= flagged  # every flagged student is reviewed alone
-        assert any(not r[3] for r in rows) and any(r[3] for r in rows)
+        assert any(not r[3] for r in rows)
+        assert any(r[3] for r in rows)
     class_id = imported.classes["四年级2班"]
     page = as_user("doctor").get(f"/school/classes/{class_id}").get_data(as_text=True)
     routine = [r for r in _queue(app, class_id) if not r[3]]
@@ -132,55 +135,64 @@ def test_a_queue_that_changed_since_it_was_opened_signs_nothing(app, imported, a
     assert _approve(doctor, class_id, expected="12:x").status_code == 400
 
 
-@pytest.mark.parametrize("reason", ["", "骨科会诊后同意"])
-def test_a_flagged_draft_is_reviewed_with_the_adult_override_rules(app, imported, as_user,
-                                                                   reason):
-    """Removing an exclusion from a flagged student's draft is an override: without a
-    written reason it is refused, with one it is recorded, then the draft is signed."""
-    from web.extensions import db
-    from web.tables import OverrideRecord, Prescription
-
-    with app.app_context():
-        drafts = db.session.scalars(select(Prescription)).all()
-        item = next(p for p in drafts if p.content.get("excluded"))
-        code = item.content["excluded"][0]["code"]
-        rx_id = item.id
-    doctor = as_user("doctor")
-    url = f"/prescriptions/{rx_id}/review"
-    page = doctor.get(url).get_data(as_text=True)
+def _review_form(page: str) -> dict[str, str]:
+    """The review form's fields as the browser would send them unchanged."""
     data = {name: value for name, value in re.findall(
-        r'<(?:input|select)[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)
-        if not name.startswith("keep__") and name != "csrf_token"}
+        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page) if name != "csrf_token"}
+    data = {k: v for k, v in data.items() if not k.startswith("keep__")}
+    for tag in re.findall(r'<input[^>]*name="keep__[^"]+"[^>]*>', page):
+        if " checked" in tag:  # a kept exclusion is a ticked box
+            data[re.search(r'name="([^"]+)"', tag).group(1)] = "y"
     for name in re.findall(r'<select[^>]*name="([^"]+)"', page):
         block = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
         chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" '
                            r'selected', block)
-        data[name] = next(g for g in chosen.groups() if g) if chosen else ""
-    for other in item_exclusions(app, rx_id):
-        if other != code:
-            data[f"keep__{other}"] = "y"
-    data[f"reason__excluded__{code}"] = reason
+        data[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
+    return data
+
+
+@pytest.mark.parametrize("reason", ["", "专科医生评估后同意较大强度"])
+def test_a_flagged_draft_is_reviewed_with_the_adult_override_rules(app, imported, as_user,
+                                                                   reason):
+    """Raising a flagged student's aerobic intensity above the assistant's proposal is an
+    override: without a written reason it is refused, with one it is recorded (the single
+    prescription review of the adult flow), and the draft can then be signed."""
+    from web.extensions import db
+    from web.school.tables import StudentAssessment
+    from web.tables import OverrideRecord, Prescription
+
+    with app.app_context():
+        flagged = {r.assessment_id for r in db.session.scalars(select(StudentAssessment))
+                   if r.flagged}
+        item = next(p for p in db.session.scalars(select(Prescription))
+                    if p.assessment_id in flagged and any(
+                        c["type"] == "aerobic" and c["intensity"][-1] != "near_maximal"
+                        for c in p.content["components"]))
+        rx_id = item.id
+    doctor = as_user("doctor")
+    url = f"/prescriptions/{rx_id}/review"
+    data = _review_form(doctor.get(url).get_data(as_text=True))
+    assert "aerobic__int_hi" in data
+    data["aerobic__int_hi"] = "near_maximal"
+    data["reason__component__aerobic__intensity"] = reason
     response = doctor.form(url, url, data)
     with app.app_context():
         overrides = db.session.scalars(select(OverrideRecord)).all()
+        content = db.session.get(Prescription, rx_id).content
     if not reason:
         assert response.status_code == 400
         assert "请填写放宽理由" in response.get_data(as_text=True)
         assert overrides == []
-    else:
-        assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
-        assert [(o.field, o.reason) for o in overrides] == [(f"excluded:{code}", reason)]
-        page = doctor.get(f"/prescriptions/{rx_id}").get_data(as_text=True)
-        lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
-        doctor.form(f"/prescriptions/{rx_id}", f"/prescriptions/{rx_id}/sign",
-                    {"lock_version": lock, "acknowledge": "y"})
-        with app.app_context():
-            assert db.session.get(Prescription, rx_id).status == "signed"
-
-
-def item_exclusions(app, rx_id):
-    from web.extensions import db
-    from web.tables import Prescription
-
+        assert content == item.content
+        return
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    assert [(o.field, o.reason) for o in overrides] == [
+        ("component:aerobic:intensity", reason)]
+    aerobic = next(c for c in content["components"] if c["type"] == "aerobic")
+    assert aerobic["intensity"][-1] == "near_maximal"
+    page = doctor.get(f"/prescriptions/{rx_id}").get_data(as_text=True)
+    lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+    doctor.form(f"/prescriptions/{rx_id}", f"/prescriptions/{rx_id}/sign",
+                {"lock_version": lock, "acknowledge": "y"})
     with app.app_context():
-        return [e["code"] for e in db.session.get(Prescription, rx_id).content["excluded"]]
+        assert db.session.get(Prescription, rx_id).status == "signed"

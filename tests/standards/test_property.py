@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-import naive_scorer
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,8 @@ from hypothesis import strategies as st
 from prescribe.standards import score_frame, score_record
 from prescribe.standards.tables import load_table
 from prescribe.vocabulary import BY_NAME
+
+from . import naive_scorer
 
 GRADE_CODES = ["11", "12", "13", "14", "15", "16", "21", "22", "23", "31", "32", "33",
                "41", "42", "43", "44"]

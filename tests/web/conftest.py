@@ -29,9 +29,8 @@ if sys.path[:1] != [_ROOT]:
 if getattr(sys.modules.get("web"), "__file__", "set") is None:
     for _name in [m for m in sys.modules if m == "web" or m.startswith("web.")]:
         del sys.modules[_name]
-sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from support import (  # noqa: E402
+from .support import (  # noqa: E402
     PASSWORD,
     compile_translations,
     make_people,

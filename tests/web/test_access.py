@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import login
-from support import make_people, make_world
+
+from .conftest import login
+from .support import make_people, make_world
 
 PUBLIC = "public"      # no login needed (login page, health check, share links, assets)
 ANY_USER = "any"       # any logged-in user

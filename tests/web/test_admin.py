@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from support import field_errors, make_world
+from .support import field_errors, make_world
 
 
 def test_an_administrator_adds_a_station_and_a_user_who_can_then_log_in(app, people, as_user):
-    from conftest import login
-
     from web.extensions import db
     from web.tables import Station, User
+
+    from .conftest import login
 
     admin = as_user("admin")
     assert admin.post_form("/admin/stations/new", {"name": "丰台社区卫生服务站",

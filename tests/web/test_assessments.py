@@ -7,7 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from support import field_errors, insert_prescription, make_assessment, make_patient
+
+from .support import field_errors, insert_prescription, make_assessment, make_patient
 
 ADULT_FORM = {"assessed_on": "2026-03-02", "height_cm": "172", "weight_kg": "81.5",
               "waist_cm": "94", "vital_capacity_ml": "3100", "grip_strength_kg": "38.5",
@@ -209,10 +210,10 @@ def test_stored_values_are_plain_json_under_vocabulary_names(app, people):
 
 def test_a_stale_assessment_edit_keeps_the_entries_and_overwrites_nothing(app, people,
                                                                           as_user):
-    from conftest import csrf_token
-
     from web.extensions import db
     from web.tables import Assessment
+
+    from .conftest import csrf_token
 
     with app.app_context():
         aid = make_assessment(make_patient(people.station_a, people.doctor), people.doctor)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import csrf_token, login
-from support import PASSWORD
+
+from .conftest import csrf_token, login
+from .support import PASSWORD
 
 
 def _try(client, username, password):

@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from support import TINY_RULES
 
 from prescribe.cli import main
+
+from .support import TINY_RULES
 
 
 @pytest.fixture

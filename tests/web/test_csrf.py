@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import csrf_token, login
-from support import make_world
+from .conftest import csrf_token, login
+from .support import make_world
 
 LOGGED_IN_AS = {"admin": "admin"}
 

@@ -84,8 +84,8 @@ def test_database_urls_use_psycopg3(given, expected):
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(app, people, client):
-    from conftest import csrf_token
-    from support import PASSWORD
+    from .conftest import csrf_token
+    from .support import PASSWORD
 
     page = client.get("/auth/login")
     response = client.post("/auth/login", data={

@@ -67,8 +67,15 @@ def test_the_printed_plan_catalogue_is_merged(app):
 def test_the_default_directories_merge_pages_and_printed_plans():
     from web.config import defaults
 
-    assert defaults("/tmp")["BABEL_TRANSLATION_DIRECTORIES"] == \
-        "translations;printing/translations"
+    from pathlib import Path
+
+    import web
+
+    dirs = defaults("/tmp")["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    assert dirs == ["translations", "printing/translations", "school/translations",
+                    "ruleset_authoring/translations"]
+    for d in dirs:
+        assert (Path(web.__file__).parent / d / "zh" / "LC_MESSAGES" / "messages.po").is_file()
 
 
 def test_an_uncompiled_catalogue_is_reported_at_start_up(app, tmp_path, caplog):

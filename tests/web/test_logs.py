@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from support import make_world
+from .support import make_world
 
 NAME = "欧阳秀英"
 PHONE = "13987654321"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import (
+
+from .support import (
     PASSWORD,
     insert_prescription,
     make_assessment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from support import field_errors, make_assessment, make_patient
+from .support import field_errors, make_assessment, make_patient
 
 NEW = {"record_no": "JM0042", "name": "刘桂兰", "sex": "F", "birth_date": "1958-09-23",
        "phone": "13911112222", "school_name": "", "class_name": "", "grade_code": ""}
@@ -64,8 +64,8 @@ def test_search_finds_by_name_record_number_and_phone(app, people, as_user):
 
 def test_the_list_is_paginated(make_app):
     app = make_app(PATIENTS_PER_PAGE=5)
-    from conftest import login
-    from support import make_people
+    from .conftest import login
+    from .support import make_people
 
     with app.app_context():
         people = make_people()
@@ -91,7 +91,7 @@ def test_editing_keeps_the_users_values_when_someone_saved_first(app, people, as
     doctor, prescriber = as_user("doctor"), as_user("prescriber")
     form_a = doctor.get(f"/patients/{pid}/edit").get_data(as_text=True)
     form_b = prescriber.get(f"/patients/{pid}/edit").get_data(as_text=True)
-    from conftest import csrf_token
+    from .conftest import csrf_token
 
     base = {**NEW, "record_no": "JM5000", "name": "郭国华", "sex": "M",
             "birth_date": "1961-02-03", "lock_version": "1"}

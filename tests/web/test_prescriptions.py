@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_token, login
-from support import (
+
+from .conftest import csrf_token, login
+from .support import (
     field_errors,
     insert_prescription,
     make_assessment,
@@ -55,10 +56,10 @@ def _row(app, model, ident):
 
 
 def test_a_draft_from_the_assistant_shows_dose_outcome_and_why(clinic_app):
-    from support import make_people
-
     from web.extensions import db
     from web.tables import Prescription
+
+    from .support import make_people
 
     with clinic_app.app_context():
         people = make_people()

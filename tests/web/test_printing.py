@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import csrf_token
-from support import make_world
+
+from .conftest import csrf_token
+from .support import make_world
 
 pytest.importorskip("web.printing", reason="the printed plan (web.printing) is not built")
 pypdf = pytest.importorskip("pypdf")

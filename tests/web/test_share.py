@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import csrf_token
-from support import make_world
+from .conftest import csrf_token
+from .support import make_world
 
 
 def test_the_link_shows_the_plan_without_login_and_links_nowhere_else(app, people, client):
@@ -59,13 +59,13 @@ def test_an_expired_link_is_410(app, people, client):
 
 
 def test_expiry_follows_the_configured_number_of_days(make_app):
-    from support import make_people
-
     from web.extensions import db
     from web.tables import ShareLink
 
+    from .support import make_people
+
     app = make_app(SHARE_LINK_DAYS=30)
-    from conftest import login
+    from .conftest import login
 
     with app.app_context():
         world = make_world(make_people())

@@ -1,5 +1,8 @@
 """The programme indicators per district, station and school, from the database.
 
+The district is every station of this installation (the administrator's view); a school's
+row counts its students' records wherever they were made.
+
 Each indicator is computed by ``prescribe.school.kpi`` (numerator, denominator, target;
 missing values never count as a success). This module only loads the rows into frames,
 one query per table, and reads the few values it needs out of the stored JSON with

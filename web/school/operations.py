@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from ..operations import OperationError, StaleEditError
 from ..operations import prescriptions as rx_ops
@@ -159,6 +159,7 @@ def class_queue(session: Session, school_class: SchoolClass) -> list[QueueRow]:
     signed version), ordered by name."""
     results = list(session.scalars(
         select(StudentAssessment).join(Student).join(Patient)
+        .options(contains_eager(StudentAssessment.student).contains_eager(Student.patient))
         .where(StudentAssessment.class_id == school_class.id)
         .order_by(Patient.name, Student.student_no)))
     by_assessment: dict[int, Prescription] = {}

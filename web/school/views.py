@@ -9,6 +9,7 @@ stores everything in one transaction (``importer.import_school``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 from typing import Any
@@ -35,9 +36,9 @@ from prescribe.school import ImportFileError, preview_import
 from ..access import clinical_required
 from ..clinic import get_clinic
 from ..extensions import db
-from . import frames, importer, labels, operations, staging
+from . import frames, importer, labels, operations, planning, staging
 from .forms import NEW_SCHOOL, ConfirmImportForm, UploadForm
-from .tables import School, SchoolClass, SchoolImport
+from .tables import School, SchoolClass, SchoolImport, Student
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 logger = logging.getLogger(__name__)
@@ -92,14 +93,13 @@ def _upload_form() -> UploadForm:
         School.station_id == current_user.station_id).order_by(School.name))
     form.school.choices = [(str(s.id), s.name) for s in schools] + [
         (NEW_SCHOOL, _("New school…"))]
-    if request.method == "GET" and request.args.get("school"):
-        form.school.data = request.args["school"]
+    if request.method == "GET":  # "upload corrected files" comes back with the choices
+        form.school.data = request.args.get("school") or form.school.data
+        form.school_name.data = request.args.get("name") or form.school_name.data
     return form
 
 
 def _known_ids() -> list[str]:
-    from .tables import Student
-
     return list(db.session.scalars(select(Student.student_no).where(
         Student.station_id == current_user.station_id)))
 
@@ -114,7 +114,7 @@ def _check(staged: staging.Staged) -> None:
     errors = [p for p in problems if p["severity"] == "error"]
     counts = {}
     if not errors:
-        counts = importer.plan(db.session, current_user.station_id, preview).counts()
+        counts = planning.plan(db.session, current_user.station_id, preview).counts()
     summary = preview.summary()
     summary["n_errors"] = len(errors)
     summary["n_rows_with_errors"] = len({(p["file"], p["row"]) for p in errors})
@@ -123,9 +123,7 @@ def _check(staged: staging.Staged) -> None:
     staged.save()
 
 
-def _date(text: str) -> Any:
-    import datetime as dt
-
+def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 

@@ -16,13 +16,14 @@ from ..extensions import db
 from ..i18n import current_lang
 from . import frames, operations, report_data
 from .reports import render_report_pdf
+from .tables import School
 from .views import bp, chosen_year, get_school_or_404
 
 EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "csv": "text/csv; charset=utf-8"}
 
 
-def _year_or_404(school_id: int) -> tuple[object, int, list[int]]:
+def _year_or_404(school_id: int) -> tuple[School, int, list[int]]:
     school = get_school_or_404(school_id)
     year, years = chosen_year(school)
     if year is None:

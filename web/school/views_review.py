@@ -14,6 +14,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response as BaseResponse
 
 from prescribe.school.screening import FLAG_REASONS
@@ -50,6 +51,8 @@ def flagged(school_id: int) -> str:
     if year is not None:
         results = list(db.session.scalars(
             select(StudentAssessment).join(SchoolClass).join(Student).join(Patient)
+            .options(contains_eager(StudentAssessment.school_class),
+                     contains_eager(StudentAssessment.student).contains_eager(Student.patient))
             .where(SchoolClass.school_id == school.id, StudentAssessment.school_year == year,
                    StudentAssessment.flagged.is_(True))
             .order_by(SchoolClass.grade_code, SchoolClass.class_code, Patient.name)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import form_values
 from support import make_assessment, make_patient
 
 from prescribe.authoring import editing
 from web.extensions import db
 from web.ruleset_authoring import operations as ops
 from web.ruleset_authoring.tables import RulesetDraft
+
+from .conftest import form_values
 
 BASE = "/rulesets/mini"
 VISIT = {"height_cm": 170.0, "weight_kg": 78.0, "resting_hr_bpm": 76, "sbp_mmhg": 166,
