@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from fpdf.enums import XPos, YPos
 
-from .document import BODY_PT, BOX_PAD, FILL_MEDIUM, TOP, PlanDocument, line_height
+from .document import BOX_PAD, FILL_MEDIUM, TOP, PlanDocument, line_height
 
 TITLE_PT = 11.0
 ITEM_GAP = 1.0
@@ -87,12 +87,12 @@ def _draw_part(pdf: PlanDocument, title: str, items: Sequence[BoxItem], *, stron
     pdf.set_y(y0 + title_h + BOX_PAD)
     for item in items:
         left = x + BOX_PAD
-        with pdf.local_context(font_size_pt=BODY_PT):
+        with pdf.local_context(font_size_pt=pdf.body_pt):
             pdf.set_x(left)
             if item.bullet:
-                pdf.cell(BULLET_W, line_height(BODY_PT), "■" if strong else "•")
+                pdf.cell(BULLET_W, line_height(pdf.body_pt), "■" if strong else "•")
             inner = width - 2 * BOX_PAD - (BULLET_W if item.bullet else 0)
-            pdf.multi_cell(inner, line_height(BODY_PT), item.text, align="L",
+            pdf.multi_cell(inner, line_height(pdf.body_pt), item.text, align="L",
                            wrapmode=pdf.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(ITEM_GAP)
     y1 = pdf.get_y() + BOX_PAD - ITEM_GAP

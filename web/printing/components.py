@@ -30,6 +30,7 @@ from .labels import (
 from .rpe import rpe_text
 
 YOUTH_GROUPS = ("preschool_3_6", "youth_6_17")
+SUMMARY_ACTIVITIES = 3  # example activities per component in the class print-out
 
 
 def span(pair: Sequence[float]) -> str:
@@ -96,11 +97,13 @@ def heart_rate_text(comp: Mapping[str, Any], facts: Mapping[str, Any]) -> str:
              why=why)
 
 
-def activities_text(activities: Sequence[Mapping[str, Any]], lang: str) -> str:
+def activities_text(activities: Sequence[Mapping[str, Any]], lang: str, *,
+                    with_met: bool = True) -> str:
+    """Activity names with their MET values; ``with_met=False`` for the parents' copy."""
     parts = []
     for act in activities:
         name = act.get(f"name_{lang}") or act.get("name_zh") or act.get("name_en")
-        met = act.get("met")
+        met = act.get("met") if with_met else None
         unit = act.get("met_kind") or "MET"  # METy: youth compendium values
         parts.append(f"{name}{parenthesise(f'{met:g} {unit}', lang)}" if met else str(name))
     return list_separator(lang).join(parts)
@@ -177,13 +180,17 @@ def summary_intensity(comp: Mapping[str, Any], lang: str) -> str:
 
 def draw_component_summary(pdf: PlanDocument, components: Sequence[Mapping[str, Any]],
                            facts: Mapping[str, Any]) -> None:
-    """All components in one FITT table: the one-page version for a class print-out."""
+    """All components in one FITT table: the one-page version for a class print-out.
+
+    Only the first ``SUMMARY_ACTIVITIES`` example activities per component are printed
+    (the rule files list the most suitable first); the online copy has the full list.
+    """
     lang = pdf.lang
-    widths = (28, 22, 26, 60, pdf.epw - 136)
+    widths = (26, 20, 26, 62, pdf.epw - 134)
     heading = FontFace(fill_color=FILL_LIGHT)
-    with pdf.local_context(font_size_pt=8.5), pdf.table(
-        col_widths=widths, width=pdf.epw, text_align="LEFT", line_height=line_height(8.5),
-        padding=(1, 1.2), wrapmode=pdf.wrap, headings_style=heading,
+    with pdf.local_context(font_size_pt=8), pdf.table(
+        col_widths=widths, width=pdf.epw, text_align="LEFT", line_height=line_height(8),
+        padding=(0.6, 1.2), wrapmode=pdf.wrap, headings_style=heading,
     ) as table:
         row = table.row()
         for label in (_("Exercise"), _("How often"), _("How long"), _("How hard"),
@@ -195,7 +202,8 @@ def draw_component_summary(pdf: PlanDocument, components: Sequence[Mapping[str, 
             row.cell(frequency_text(comp["days_per_week"]))
             row.cell(_("%(span)s min per session", span=span(comp["minutes_per_session"])))
             row.cell(summary_intensity(comp, lang))
-            row.cell(activities_text(comp.get("activities") or [], lang)
+            examples = list(comp.get("activities") or [])[:SUMMARY_ACTIVITIES]
+            row.cell(activities_text(examples, lang, with_met=False)
                      or pick(comp.get("note"), lang))
     without_hr = [c for c in components if c["type"] == "aerobic" and not c.get("target_hr_bpm")]
     if without_hr:

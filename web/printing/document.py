@@ -29,6 +29,9 @@ TABLE_RULE = 60
 FILL_LIGHT = 238
 FILL_MEDIUM = 215
 BOX_PAD = 3.0
+HEADING_PT = 12.0
+COMPACT_BODY_PT = 8.5
+COMPACT_HEADING_PT = 10.5
 
 
 def line_height(size_pt: float) -> float:
@@ -61,6 +64,8 @@ class PlanDocument(FPDF):
         self.wrap = WrapMode.WORD
         self.use_language(lang)
         self.running = RunningText("", "", "", "", None)
+        self.body_pt = BODY_PT  # the class print-out sets smaller text to fit one page
+        self.heading_pt = HEADING_PT
         self.pending: RunningText | None = None
         self.set_creator("prescribe-assistant")
         self.set_lang("zh-CN" if lang == "zh" else "en")
@@ -116,24 +121,32 @@ class PlanDocument(FPDF):
         ):
             yield
 
-    def text_height(self, width: float, text: str, size_pt: float = BODY_PT) -> float:
+    def compact(self) -> None:
+        """Smaller body text and headings: one student's plan on one page of a class PDF."""
+        self.body_pt = COMPACT_BODY_PT
+        self.heading_pt = COMPACT_HEADING_PT
+
+    def text_height(self, width: float, text: str, size_pt: float | None = None) -> float:
+        size_pt = size_pt or self.body_pt
         with self.local_context(font_size_pt=size_pt):
             return self.multi_cell(
                 width, line_height(size_pt), text, dry_run=True, wrapmode=self.wrap,
                 output=MethodReturnValue.HEIGHT,
             )
 
-    def paragraph(self, text: str, size_pt: float = BODY_PT, *, indent: float = 0.0,
+    def paragraph(self, text: str, size_pt: float | None = None, *, indent: float = 0.0,
                   grey: bool = False) -> None:
         if not text:
             return
+        size_pt = size_pt or self.body_pt
         with self.local_context(font_size_pt=size_pt, text_color=GREY_TEXT if grey else 0):
             self.set_x(self.l_margin + indent)
             self.multi_cell(self.epw - indent, line_height(size_pt), text, align="L",
                             wrapmode=self.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def bullets(self, items: Sequence[str], size_pt: float = BODY_PT, *,
+    def bullets(self, items: Sequence[str], size_pt: float | None = None, *,
                 indent: float = 0.0) -> None:
+        size_pt = size_pt or self.body_pt
         for item in items:
             if not item:
                 continue
@@ -148,8 +161,10 @@ class PlanDocument(FPDF):
                                 align="L", wrapmode=self.wrap, new_x=XPos.LMARGIN,
                                 new_y=YPos.NEXT)
 
-    def heading(self, text: str, size_pt: float = 12.0, *, keep_with: float = 25.0) -> None:
+    def heading(self, text: str, size_pt: float | None = None, *,
+                keep_with: float = 25.0) -> None:
         """A section heading with a rule under it, never stranded at a page bottom."""
+        size_pt = size_pt or self.heading_pt
         if self.will_page_break(line_height(size_pt) + 3 + keep_with):
             self.add_page()
         self.ln(2)

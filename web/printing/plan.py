@@ -109,10 +109,12 @@ def draw_plan(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) -> 
 
     A deferred plan puts the referrals straight after the "do not start" box and prints
     no exercise. ``compact`` is the class print-out: one FITT table instead of a block per
-    component, no Borg strip, the chart beside the QR code, so a student fits one page.
+    component, no Borg strip, a small QR code beside the title, so a student fits one page.
     """
     rx = ctx.prescription
     pdf.use_language(ctx.lang)
+    if compact:
+        pdf.compact()
     pdf.start_plan(running_text(ctx))
     draw_title(pdf, ctx, compact=compact)
     draw_status(pdf, ctx)
@@ -135,7 +137,7 @@ def draw_exercise(pdf: PlanDocument, rx: Mapping[str, Any], *, compact: bool = F
         return
     draw_weekly_goal(pdf, rx)
     pdf.heading(_("Your week"), keep_with=40)
-    draw_schedule(pdf, plan_week(components))
+    draw_schedule(pdf, plan_week(components), compact=compact)
     pdf.heading(_("Your exercises"))
     facts = rx.get("facts") or {}
     if compact:
@@ -163,25 +165,17 @@ def follow_up_texts(ctx: PlanContext) -> list[str]:
 def draw_follow_up(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) -> None:
     """Re-test date and the QR code side by side, then the progress chart.
 
-    In ``compact`` mode the chart (narrower) sits beside the QR code instead.
+    In ``compact`` mode only the chart is left: the QR code is in the title block.
     """
     chart = has_chart(ctx.progress)
     qr_w = QR_SIZE_MM + 16 if ctx.qr_url else 0
-    if compact:  # re-test date, clinician and station are already in the title grid
-        if not (chart or ctx.qr_url):
-            return
-        block = max(QR_SIZE_MM + 8 if ctx.qr_url else 0, COMPACT_CHART_H if chart else 0)
-        pdf.heading(_("Your progress") if chart else _("Online copy"), keep_with=block)
-        top = bottom = pdf.get_y() + 1
+    if compact:  # re-test date etc. are in the title grid, the QR code beside it
         if chart:
-            width = pdf.epw - qr_w
-            png = progress_chart(ctx.progress, ctx.lang, size_mm=(width, COMPACT_CHART_H))
-            pdf.image(io.BytesIO(png), x=pdf.l_margin, y=top, w=width, h=COMPACT_CHART_H)
-            bottom = top + COMPACT_CHART_H
-        if ctx.qr_url:
-            x = pdf.w - pdf.r_margin - QR_SIZE_MM - 6
-            bottom = max(bottom, draw_qr(pdf, ctx.qr_url, ctx.qr_expires_on, x, top))
-        pdf.set_xy(pdf.l_margin, bottom + 2)
+            pdf.heading(_("Your progress"), keep_with=COMPACT_CHART_H)
+            top = pdf.get_y() + 1
+            png = progress_chart(ctx.progress, ctx.lang, size_mm=(pdf.epw, COMPACT_CHART_H))
+            pdf.image(io.BytesIO(png), x=pdf.l_margin, y=top, w=pdf.epw, h=COMPACT_CHART_H)
+            pdf.set_xy(pdf.l_margin, top + COMPACT_CHART_H + 2)
         return
     title = _("Next check-up") if ctx.prescription.get("retest_date") else _("Questions")
     pdf.heading(title, keep_with=QR_SIZE_MM + 12 if ctx.qr_url else 20)

@@ -36,11 +36,16 @@ def qr_caption(expires_on: date | None, lang: str) -> str:
 
 
 def draw_qr(pdf: PlanDocument, url: str, expires_on: date | None, x: float,
-            y: float) -> float:
-    """Place the code with its caption at (x, y); returns the bottom y of the block."""
-    pdf.image(io.BytesIO(qr_png(url)), x=x, y=y, w=QR_SIZE_MM, h=QR_SIZE_MM)
-    with pdf.local_context(font_size_pt=7, text_color=GREY_TEXT):
-        pdf.set_xy(x - 8, y + QR_SIZE_MM)
-        pdf.multi_cell(QR_SIZE_MM + 16, line_height(7), qr_caption(expires_on, pdf.lang),
+            y: float, *, size: float = QR_SIZE_MM, caption_pt: float = 7) -> float:
+    """Place the code with its caption at (x, y); returns the bottom y of the block.
+
+    ``size`` below the default is for the class print-out's header, where the code sits
+    beside the identity grid; at 8 px per module it still scans at 20 mm.
+    """
+    pdf.image(io.BytesIO(qr_png(url)), x=x, y=y, w=size, h=size)
+    pad = 8 if size >= QR_SIZE_MM else 2
+    with pdf.local_context(font_size_pt=caption_pt, text_color=GREY_TEXT):
+        pdf.set_xy(x - pad, y + size)
+        pdf.multi_cell(size + 2 * pad, line_height(caption_pt), qr_caption(expires_on, pdf.lang),
                        align="C", wrapmode=pdf.wrap)
     return pdf.get_y()

@@ -111,21 +111,27 @@ def minutes_text(minutes: tuple[int, int]) -> str:
     return _("%(lo)s–%(hi)s min", lo=lo, hi=hi)
 
 
-def draw_schedule(pdf: PlanDocument, week: Sequence[ScheduledComponent]) -> None:
-    """The grid: one row per component, one column per day, minutes in the cells."""
+def draw_schedule(pdf: PlanDocument, week: Sequence[ScheduledComponent], *,
+                  compact: bool = False) -> None:
+    """The grid: one row per component, one column per day, minutes in the cells.
+
+    ``compact`` (class print-out) sets smaller, tighter cells and leaves out the note on
+    moving sessions, so the week takes a few lines of the student's one page.
+    """
     if not week:
         return
-    label_w = 36.0
+    size = 8.0 if compact else 9.0
+    label_w = 30.0 if compact else 36.0
     day_w = (pdf.epw - label_w) / 7
     names = weekday_names(pdf.lang)
     rest_label = _("rest")
     rest = [all(d not in c.days for c in week) for d in range(7)]
-    if pdf.will_page_break(line_height(9) * (len(week) + 2) + 14):
+    if pdf.will_page_break(line_height(size) * (len(week) + 2) + 14):
         pdf.add_page()
-    with pdf.local_context(font_size_pt=9), pdf.table(
+    with pdf.local_context(font_size_pt=size), pdf.table(
         col_widths=(label_w, *([day_w] * 7)), text_align=("LEFT", *(["CENTER"] * 7)),
-        line_height=line_height(9), padding=(1.2, 1.5), wrapmode=pdf.wrap,
-        headings_style=_heading_style(), width=pdf.epw,
+        line_height=line_height(size), padding=(0.5, 1.2) if compact else (1.2, 1.5),
+        wrapmode=pdf.wrap, headings_style=_heading_style(), width=pdf.epw,
     ) as table:
         header = table.row()
         header.cell("")
@@ -139,7 +145,9 @@ def draw_schedule(pdf: PlanDocument, week: Sequence[ScheduledComponent]) -> None
                     row.cell(minutes_text(item.minutes), style=_filled(FILL_LIGHT))
                 else:
                     row.cell("")
-    pdf.ln(1.5)
+    pdf.ln(1 if compact else 1.5)
+    if compact:
+        return
     pdf.paragraph(
         _("You may move sessions to other days; keep at least one day between strength "
           "sessions. Sessions on the same day can be done together or at different times."),

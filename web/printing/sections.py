@@ -19,7 +19,12 @@ from .components import YOUTH_GROUPS, span
 from .context import PlanContext
 from .document import FILL_LIGHT, GREY_TEXT, PlanDocument, line_height
 from .labels import date_time, long_date, pick, sex_name
+from .qr import draw_qr
 from .validation import is_number, parse_day
+
+
+COMPACT_QR_MM = 20.0
+COMPACT_QR_COLUMN = COMPACT_QR_MM + 4  # the code plus a gap to the identity grid
 
 
 def plan_title(ctx: PlanContext) -> str:
@@ -33,14 +38,18 @@ def age_text(age: float) -> str:
 def draw_title(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) -> None:
     """Title, station and the identity grid (patient, clinician, dates, signature).
 
-    ``compact`` (class print-outs) sets three label/value pairs per row instead of two.
+    ``compact`` (class print-outs) sets three label/value pairs per row instead of two
+    and puts a small QR code for the online copy beside the title and grid, so the whole
+    plan fits one page.
     """
     title_pt = 15 if compact else 18
+    top = pdf.get_y()
+    width = pdf.epw - COMPACT_QR_COLUMN if compact and ctx.qr_url else pdf.epw
     with pdf.local_context(font_size_pt=title_pt), pdf.bold():
-        pdf.cell(pdf.epw * 0.6, line_height(title_pt), plan_title(ctx))
+        pdf.cell(width * 0.6, line_height(title_pt), plan_title(ctx))
     if compact:  # the signature status is in the grid; the station takes its place
         with pdf.local_context(font_size_pt=9.5, text_color=GREY_TEXT):
-            pdf.cell(pdf.epw * 0.4, line_height(title_pt), ctx.station_name, align="R",
+            pdf.cell(width * 0.4, line_height(title_pt), ctx.station_name, align="R",
                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
         status = (_("DRAFT: not yet signed") if ctx.is_draft
@@ -72,9 +81,9 @@ def draw_title(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) ->
         cells.append((_("Next check-up"), long_date(parse_day(retest), lang)))
     label = FontFace(fill_color=FILL_LIGHT, color=GREY_TEXT)
     per_row = 3 if compact else 2
-    widths = (20, 40) * 3 if compact else (28, 62) * 2
+    widths = (1, 2) * 3 if compact else (28, 62) * 2
     with pdf.local_context(font_size_pt=9 if compact else 9.5), pdf.table(
-        col_widths=widths, width=pdf.epw, first_row_as_headings=False,
+        col_widths=widths, width=width, align="LEFT", first_row_as_headings=False,
         text_align="LEFT", line_height=line_height(9 if compact else 9.5),
         padding=(1, 1.5), wrapmode=pdf.wrap,
     ) as table:
@@ -86,6 +95,12 @@ def draw_title(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) ->
                 row.cell(value)
             if len(chunk) < per_row:
                 row.cell("", colspan=2 * (per_row - len(chunk)))
+    bottom = pdf.get_y()
+    if compact and ctx.qr_url:
+        x = pdf.w - pdf.r_margin - COMPACT_QR_MM
+        bottom = max(bottom, draw_qr(pdf, ctx.qr_url, ctx.qr_expires_on, x, top,
+                                     size=COMPACT_QR_MM, caption_pt=5.5))
+    pdf.set_xy(pdf.l_margin, bottom)
     pdf.ln(2 if compact else 3)
 
 
