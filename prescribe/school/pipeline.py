@@ -35,7 +35,8 @@ RX_TEXT = ("outcome", "intensity_cap", "clearance_before")
 RX_COLUMNS = ("rx_outcome", "rx_intensity_cap", "rx_clearance_required", "rx_clearance_before",
               *(f"rx_{c}" for c in RX_LISTS), "rx_target_hr_lo", "rx_target_hr_hi",
               "rx_input_errors")
-ENGINE_SKIP = ("birth_date", "test_date")  # age_years is passed: one age for all steps
+ENGINE_SKIP = ("birth_date",)  # age_years is passed: one age for all steps; test_date
+# stays so batch re-test dates count from the test day, as on the single-record path
 DATE_COLUMNS = ("birth_date", "test_date")
 INT_COLUMNS = ("input_errors",)
 

@@ -27,11 +27,8 @@ def test_batch_drafts_are_what_the_single_path_gives(app, imported, assistant):
     from web.operations.assessments import parse_for
     from web.tables import Prescription
 
-    # retest_date is left out: the batch path (prescribe.school.run_pipeline) drops
-    # test_date, so its re-test date counts from the drafting day, the single path's from
-    # the test day; reported to the school-core area.
     keys = ("outcome", "intensity_cap", "clearance", "referrals", "components", "excluded",
-            "needs_review", "precautions", "education", "weekly_minutes")
+            "needs_review", "precautions", "education", "weekly_minutes", "retest_date")
     derived = ("age_group", "bmi", "bmi_class", "screening_myopia", "atr_band",
                "scoliosis_screen_positive", "student_grade", "weakest_items", "fitness_tier")
     with app.app_context():

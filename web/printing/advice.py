@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
+from fpdf.enums import XPos, YPos
 
 from .boxes import BoxItem, draw_box
-from .document import PlanDocument
+from .document import PlanDocument, line_height
 from .labels import (
     clause_separator,
     colon,
@@ -24,6 +25,8 @@ from .labels import (
     sentence,
     urgency_name,
 )
+
+BULLET_W = 4.0
 
 
 def general_warning_signs() -> list[str]:
@@ -99,9 +102,64 @@ def draw_avoid_and_precautions(pdf: PlanDocument, rx: Mapping[str, Any]) -> None
         draw_box(pdf, _("Take care"), [BoxItem(t) for t in care], continued=_("(continued)"))
 
 
+def tip_texts(rx: Mapping[str, Any], lang: str) -> list[str]:
+    tips = [pick(e.get("text"), lang) for e in rx.get("education") or []]
+    return [t for t in tips if t]
+
+
 def draw_tips(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
-    tips = [pick(e.get("text"), pdf.lang) for e in rx.get("education") or []]
-    tips = [t for t in tips if t]
+    tips = tip_texts(rx, pdf.lang)
     if tips:
         pdf.heading(_("Good to know"))
         pdf.bullets(tips)
+
+
+def draw_referrals_and_tips(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
+    """Referrals and tips side by side: the class print-out's way to keep one page.
+
+    Either list alone takes the full width; both are short bullet lists in practice.
+    """
+    referrals = referral_texts(rx.get("referrals") or [], pdf.lang)
+    tips = tip_texts(rx, pdf.lang)
+    if not (referrals and tips):
+        draw_referrals(pdf, rx)
+        draw_tips(pdf, rx)
+        return
+    gap = 4.0
+    width = (pdf.epw - gap) / 2
+    columns = [(_("Please also see"), referrals), (_("Good to know"), tips)]
+    heights = [_column_height(pdf, width, items) for _title, items in columns]
+    if pdf.will_page_break(max(heights) + 3):
+        pdf.add_page()
+    top = pdf.get_y() + 1
+    bottom = top
+    for n, (title, items) in enumerate(columns):
+        bottom = max(bottom, _draw_column(pdf, pdf.l_margin + n * (width + gap), top, width,
+                                          title, items))
+    pdf.set_xy(pdf.l_margin, bottom + 1)
+
+
+def _column_height(pdf: PlanDocument, width: float, items: Sequence[str]) -> float:
+    body = sum(pdf.text_height(width - BULLET_W, t) for t in items)
+    return line_height(pdf.heading_pt) + 2 + body
+
+
+def _draw_column(pdf: PlanDocument, x: float, y: float, width: float, title: str,
+                 items: Sequence[str]) -> float:
+    """A small heading with a rule and bullets in a column; returns its bottom y."""
+    size = pdf.heading_pt
+    pdf.set_xy(x, y)
+    with pdf.local_context(font_size_pt=size), pdf.bold():
+        pdf.cell(width, line_height(size), title)
+    y += line_height(size)
+    with pdf.local_context(draw_color=0, line_width=0.35):
+        pdf.line(x, y, x + width, y)
+    y += 1
+    with pdf.local_context(font_size_pt=pdf.body_pt):
+        for item in items:
+            pdf.set_xy(x, y)
+            pdf.cell(BULLET_W, line_height(pdf.body_pt), "•")
+            pdf.multi_cell(width - BULLET_W, line_height(pdf.body_pt), item, align="L",
+                           wrapmode=pdf.wrap, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            y = pdf.get_y()
+    return y

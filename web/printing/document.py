@@ -32,6 +32,7 @@ BOX_PAD = 3.0
 HEADING_PT = 12.0
 COMPACT_BODY_PT = 8.5
 COMPACT_HEADING_PT = 10.5
+COMPACT_BOX_PAD = 1.5
 
 
 def line_height(size_pt: float) -> float:
@@ -66,6 +67,8 @@ class PlanDocument(FPDF):
         self.running = RunningText("", "", "", "", None)
         self.body_pt = BODY_PT  # the class print-out sets smaller text to fit one page
         self.heading_pt = HEADING_PT
+        self.box_pad = BOX_PAD
+        self.is_compact = False
         self.pending: RunningText | None = None
         self.set_creator("prescribe-assistant")
         self.set_lang("zh-CN" if lang == "zh" else "en")
@@ -125,6 +128,8 @@ class PlanDocument(FPDF):
         """Smaller body text and headings: one student's plan on one page of a class PDF."""
         self.body_pt = COMPACT_BODY_PT
         self.heading_pt = COMPACT_HEADING_PT
+        self.box_pad = COMPACT_BOX_PAD
+        self.is_compact = True
 
     def text_height(self, width: float, text: str, size_pt: float | None = None) -> float:
         size_pt = size_pt or self.body_pt
@@ -167,10 +172,10 @@ class PlanDocument(FPDF):
         size_pt = size_pt or self.heading_pt
         if self.will_page_break(line_height(size_pt) + 3 + keep_with):
             self.add_page()
-        self.ln(2)
+        self.ln(1 if self.is_compact else 2)
         with self.local_context(font_size_pt=size_pt), self.bold():
             self.cell(self.epw, line_height(size_pt), text, new_x=XPos.LMARGIN,
                       new_y=YPos.NEXT)
         with self.local_context(draw_color=0, line_width=0.35):
             self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(1.5)
+        self.ln(1 if self.is_compact else 1.5)

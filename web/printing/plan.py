@@ -20,7 +20,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf.enums import XPos, YPos
 
-from .advice import draw_avoid_and_precautions, draw_referrals, draw_stop_signs, draw_tips
+from .advice import (
+    draw_avoid_and_precautions,
+    draw_referrals,
+    draw_referrals_and_tips,
+    draw_stop_signs,
+    draw_tips,
+)
 from .catalogue import require_catalogue
 from .charts import HEIGHT_MM, WIDTH_MM, has_chart, progress_chart
 from .components import draw_component, draw_component_summary
@@ -123,9 +129,12 @@ def draw_plan(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) -> 
     else:
         draw_exercise(pdf, rx, compact=compact)
     draw_avoid_and_precautions(pdf, rx)
-    if rx.get("outcome") != "defer":
-        draw_referrals(pdf, rx)
-    draw_tips(pdf, rx)
+    if compact and rx.get("outcome") != "defer":
+        draw_referrals_and_tips(pdf, rx)
+    else:
+        if rx.get("outcome") != "defer":
+            draw_referrals(pdf, rx)
+        draw_tips(pdf, rx)
     draw_stop_signs(pdf, rx, compact=compact)
     draw_follow_up(pdf, ctx, compact=compact)
 

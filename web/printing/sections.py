@@ -81,7 +81,7 @@ def draw_title(pdf: PlanDocument, ctx: PlanContext, *, compact: bool = False) ->
         cells.append((_("Next check-up"), long_date(parse_day(retest), lang)))
     label = FontFace(fill_color=FILL_LIGHT, color=GREY_TEXT)
     per_row = 3 if compact else 2
-    widths = (1, 2) * 3 if compact else (28, 62) * 2
+    widths = (19, 33) * 3 if compact else (28, 62) * 2
     with pdf.local_context(font_size_pt=9 if compact else 9.5), pdf.table(
         col_widths=widths, width=width, align="LEFT", first_row_as_headings=False,
         text_align="LEFT", line_height=line_height(9 if compact else 9.5),
