@@ -42,6 +42,22 @@ def fmt_value(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def pick_suffixed(item: Any, stem: str = "name") -> str:
+    """``{stem}_zh`` / ``{stem}_en`` fields (e.g. an activity's ``name_zh``, ``name_en``) in
+    the user's language, falling back to the other one only when the first is missing.
+
+    The core's activity catalogue keeps names as two flat fields rather than a ``{zh, en}``
+    dict, so the ``pick`` filter does not apply; without the fallback a rule set that
+    names an activity in one language only would print an empty name.
+    """
+    if not isinstance(item, dict):
+        return "" if item is None else str(item)
+    lang = current_lang()
+    other = "en" if lang == "zh" else "zh"
+    return str(item.get(f"{stem}_{lang}") or item.get(f"{stem}_{other}")
+               or item.get("code") or "")
+
+
 def fmt_date(value: dt.date | str | None) -> str:
     if value is None or value == "":
         return ""
@@ -97,7 +113,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         item_label=item_label,
-        var_label=var_label, fmt_value=fmt_value, fmt_date=fmt_date, fmt_datetime=fmt_datetime,
+        var_label=var_label, pick_suffixed=pick_suffixed, fmt_value=fmt_value,
+        fmt_date=fmt_date, fmt_datetime=fmt_datetime,
         fmt_range=fmt_range, fmt_weeks=fmt_weeks, labels=labels, show=labels.show)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -126,7 +126,10 @@ def retests_done(prescriptions: pd.DataFrame, tests: pd.DataFrame, *, as_of: dt.
     t[test_date_column] = pd.to_datetime(t[test_date_column], errors="coerce")
     t = t[t[test_date_column] <= pd.Timestamp(as_of)]
     last_test = t.groupby(person_column)[test_date_column].max()
-    latest = due[person_column].map(last_test)
+    # reindex, not map(): with no test by ``as_of`` map() tries to build a float column from
+    # an empty date series and raises; reindex keeps the date dtype and gives NaT instead.
+    latest = pd.Series(pd.to_datetime(last_test).reindex(due[person_column].to_numpy())
+                       .to_numpy(), index=due.index)
     done = (latest > due[issued_column]).fillna(False)
     return Kpi("retests_done", int(done.sum()), len(due),
                float(done.mean()) if len(due) else None)

@@ -125,14 +125,6 @@ def _latest(tests: pd.DataFrame, standard: str) -> pd.DataFrame:
                                                                            keep="last")
 
 
-def _with_sentinel(tests: pd.DataFrame) -> pd.DataFrame:
-    """``retests_done`` (prescribe.school.kpi) fails on a group without any test dated by
-    ``as_of`` (an empty date column turns to float); one test of a person id no row can
-    have (−1), dated 1900, keeps the column a date and changes no count."""
-    sentinel = pd.DataFrame({"person_id": [-1], "test_date": [dt.date(1900, 1, 1)]})
-    return pd.concat([tests[["person_id", "test_date"]], sentinel], ignore_index=True)
-
-
 def indicators(tests: pd.DataFrame, rx: pd.DataFrame, period: Period, name: str,
                level: str, station: str = "") -> Group:
     """Every indicator for one group's rows."""
@@ -143,7 +135,7 @@ def indicators(tests: pd.DataFrame, rx: pd.DataFrame, period: Period, name: str,
     group.kpis["prescriptions_signed"] = prescriptions_signed(rx, start=period.start,
                                                               end=period.end)
     issued = rx[rx["issued_at"] >= pd.Timestamp(period.start)] if period.start else rx
-    group.kpis["retests_done"] = retests_done(issued, _with_sentinel(tests), as_of=period.as_of)
+    group.kpis["retests_done"] = retests_done(issued, tests, as_of=period.as_of)
     in_period = tests if period.start is None else tests[
         pd.to_datetime(tests["test_date"]) >= pd.Timestamp(period.start)]
     for key, standard in (("student_change", "student"), ("physique_change", "physique")):

@@ -93,12 +93,17 @@ def avoid_texts(excluded: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
 
 
 def draw_avoid_and_precautions(pdf: PlanDocument, rx: Mapping[str, Any]) -> None:
+    """Two boxes; the class print-out puts both lists in one box to save its frame."""
     lang = pdf.lang
     avoid = avoid_texts(rx.get("excluded") or [], lang)
+    care = [t for t in (pick(p.get("text"), lang) for p in rx.get("precautions") or []) if t]
+    if pdf.is_compact and avoid and care:
+        draw_box(pdf, f"{_('Avoid')} · {_('Take care')}", [BoxItem(t) for t in avoid + care],
+                 continued=_("(continued)"))
+        return
     if avoid:
         draw_box(pdf, _("Avoid"), [BoxItem(t) for t in avoid], continued=_("(continued)"))
-    care = [pick(p.get("text"), lang) for p in rx.get("precautions") or []]
-    if any(care):
+    if care:
         draw_box(pdf, _("Take care"), [BoxItem(t) for t in care], continued=_("(continued)"))
 
 

@@ -28,6 +28,7 @@ from .labels import (
     talk_test,
 )
 from .rpe import rpe_text
+from .schedule import minutes_text
 
 YOUTH_GROUPS = ("preschool_3_6", "youth_6_17")
 SUMMARY_ACTIVITIES = 3  # example activities per component in the class print-out
@@ -186,7 +187,7 @@ def draw_component_summary(pdf: PlanDocument, components: Sequence[Mapping[str, 
     (the rule files list the most suitable first); the online copy has the full list.
     """
     lang = pdf.lang
-    widths = (26, 20, 26, 62, pdf.epw - 134)
+    widths = (26, 20, 18, 64, pdf.epw - 128)
     heading = FontFace(fill_color=FILL_LIGHT)
     with pdf.local_context(font_size_pt=8), pdf.table(
         col_widths=widths, width=pdf.epw, text_align="LEFT", line_height=line_height(8),
@@ -200,7 +201,8 @@ def draw_component_summary(pdf: PlanDocument, components: Sequence[Mapping[str, 
             row = table.row()
             row.cell(component_title(comp, lang))
             row.cell(frequency_text(comp["days_per_week"]))
-            row.cell(_("%(span)s min per session", span=span(comp["minutes_per_session"])))
+            lo, hi = comp["minutes_per_session"]
+            row.cell(minutes_text((round(lo), round(hi))))  # per session
             row.cell(summary_intensity(comp, lang))
             examples = list(comp.get("activities") or [])[:SUMMARY_ACTIVITIES]
             row.cell(activities_text(examples, lang, with_met=False)

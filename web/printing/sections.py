@@ -22,7 +22,6 @@ from .labels import date_time, long_date, pick, sex_name
 from .qr import draw_qr
 from .validation import is_number, parse_day
 
-
 COMPACT_QR_MM = 20.0
 COMPACT_QR_COLUMN = COMPACT_QR_MM + 4  # the code plus a gap to the identity grid
 
