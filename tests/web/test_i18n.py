@@ -65,11 +65,10 @@ def test_the_printed_plan_catalogue_is_merged(app):
 
 
 def test_the_default_directories_merge_pages_and_printed_plans():
-    from web.config import defaults
-
     from pathlib import Path
 
     import web
+    from web.config import defaults
 
     dirs = defaults("/tmp")["BABEL_TRANSLATION_DIRECTORIES"].split(";")
     assert dirs == ["translations", "printing/translations", "school/translations",
