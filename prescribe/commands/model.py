@@ -105,13 +105,15 @@ def _predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..errors import AssessmentError, InputProblem
-    from ..fitness import load_model
+    from ..fitness import OUTPUT_COLUMNS, load_model
 
     if not args.input.is_file():
         raise AssessmentError([InputProblem("INPUT", str(args.input), "no such file")])
     model = load_model(args.model)
     frame = pd.read_csv(args.input, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     result = model.predict_frame(frame)
+    # Re-running on an earlier output replaces its tier columns instead of failing to join.
+    frame = frame.drop(columns=[c for c in OUTPUT_COLUMNS if c in frame.columns])
     frame.join(result).to_csv(args.output, index=False)
     reasons = result["fitness_tier_abstain_reason"].value_counts()
     print(f"{len(frame)} row(s): {int(result['fitness_tier'].notna().sum())} tiered by "

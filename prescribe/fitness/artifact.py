@@ -34,35 +34,16 @@ SIDECAR_SCHEMA = 1
 CODE_DIR = Path(__file__).resolve().parent
 
 ALLOWED_TYPES = frozenset({
+    # Our own estimators (prescribe/fitness/features.py, augment.py): plain attributes only.
     "prescribe.fitness.features.DerivedMeasures",
     "prescribe.fitness.features.GroupedPercentileScorer",
-    "sklearn.calibration.CalibratedClassifierCV",
+    "prescribe.fitness.augment.ItemMaskingClassifier",
+    # scikit-learn internals of the calibrated gradient boosting that skops does not trust
+    # by default (its default list covers Pipeline, the estimators and numpy types).
     "sklearn.calibration._CalibratedClassifier",
-    "sklearn.isotonic.IsotonicRegression",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.calibration._SigmoidCalibration",  # only with calibration_method="sigmoid"
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn._loss.loss.HalfMultinomialLoss",
-    "sklearn._loss.link.MultinomialLogit",
-    "sklearn._loss.link.Interval",
-    "sklearn._loss._loss.CyHalfMultinomialLoss",
-    "sklearn.model_selection._split.PredefinedSplit",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.utils._bunch.Bunch",
-    "sklearn.utils._metadata_requests.MetadataRequest",
-    "sklearn.utils._metadata_requests.MethodMetadataRequest",
-    "scipy.interpolate._interpolate.interp1d",
-    "numpy.ndarray",
-    "numpy.dtype",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.int8",
-    "numpy.uint8",
-    "numpy.uint32",
-    "numpy.random._generator.Generator",
-    "builtins.functools.partial",
+    "sklearn.model_selection._split.StratifiedKFold",  # the calibration folds (a parameter)
 })
 """Every type the fitness artifact may contain beyond skops' defaults (reviewed by hand)."""
 

@@ -60,11 +60,12 @@ One scikit-learn `Pipeline`: derived measures (BMI, grip per kg, sex × 5-year a
 stratum) → the measurements plus each item's percentile within its sex × age band from a
 reference table fitted on the training rows, missing-indicators, and the weakest /
 second-weakest / mean rank ("weakest link") → `HistGradientBoostingClassifier` (tolerates
-missing items) inside `CalibratedClassifierCV` ({method}, {cal_folds} folds). Training adds
-{n_copies} copy per person with 1–3 of the four items blanked at random (and body fat /
-blood pressure blanked with probability {p_fat:.2f} / {p_bp:.2f}) so that it degrades gracefully
-when items are missing; all copies of a person share a calibration fold. Seed {seed}; training
-is deterministic. Saved with skops; the sidecar `model.json` records library versions,
+missing items) inside `CalibratedClassifierCV` ({method}, {cal_folds} folds, the fold models
+averaged). Training adds {n_copies} masked cop{copy_suffix} of each person with 1–3 of the four
+items blanked at random (and body fat / blood pressure blanked with probability {p_fat:.2f} /
+{p_bp:.2f}) so that it degrades gracefully when items are missing. All copies of a person share
+a calibration fold, and each fold is calibrated on its people's rows as measured. Seed {seed};
+training is deterministic. Saved with skops; the sidecar `model.json` records library versions,
 feature order, data hashes, metrics and the code version, and loading refuses any mismatch.
 """
 
@@ -153,7 +154,8 @@ def render_model_card(sidecar: dict) -> str:
                          dropped=t["dropped_duplicates"], n_train=t["n_training_rows"], reviews=reviews,
                          n_hold=t["holdout"]["n"]),
              METHOD.format(method=c["calibration_method"], cal_folds=c["calibration_folds"],
-                           n_copies=c["n_copies"], p_fat=c["p_mask_body_fat"], p_bp=c["p_mask_bp"],
+                           n_copies=c["n_copies"], copy_suffix="y" if c["n_copies"] == 1 else "ies",
+                           p_fat=c["p_mask_body_fat"], p_bp=c["p_mask_bp"],
                            seed=sidecar["seed"])]
     holdout = sidecar["metrics"]["holdout"]
     if "cv" in sidecar["metrics"]:

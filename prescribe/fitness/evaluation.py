@@ -16,10 +16,11 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
+from .augment import mask_items
 from .baselines import StandardGradeStandIn, logistic_baseline
 from .data import ITEMS, TIERS
 from .metrics import tier_metrics
-from .training import TrainingConfig, mask_items, train_pipeline
+from .training import TrainingConfig, train_pipeline
 
 SCENARIOS = ("all_items", "withheld_1", "withheld_2", "withheld_3", "no_body_fat")
 SCENARIO_LABELS = {
@@ -51,7 +52,8 @@ def scenario_inputs(X: pd.DataFrame, scenario: str, seed: int) -> pd.DataFrame:
     if scenario == "no_body_fat":
         return X.assign(body_fat_pct=np.nan)
     k = int(scenario.rsplit("_", 1)[1])
-    return mask_items(X, np.full(len(X), k), np.random.default_rng([seed, k]))
+    return mask_items(X, np.full(len(X), k), np.random.default_rng([seed, k]),
+                      [(item,) for item in ITEMS])
 
 
 def cross_validate(X: pd.DataFrame, y: np.ndarray, config: TrainingConfig, folds: int = 5,

@@ -93,9 +93,10 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
         their ranks (``FeatureUnion`` would do the same but stores pandas objects that a
         safe, skops-persisted artifact cannot hold).
 
-    Output (after the input columns when ``passthrough``), per scored column: the rank in [0, 1] (missing stays missing) and a 0/1
-    missing-indicator; then the minimum, second minimum and mean rank over the columns
-    present and their count. A missing or unseen group value uses the pooled reference.
+    Output (after the input columns when ``passthrough``), per scored column: the rank in
+    [0, 1] (missing stays missing) and a 0/1 missing-indicator; then the minimum, second
+    minimum and mean rank over the columns present and their count. A missing or unseen
+    group value uses the pooled reference.
     """
 
     def __init__(self, group_column: int | str | None = None, columns: list | None = None,

@@ -27,7 +27,7 @@ from .training import TrainingConfig, train_pipeline
 
 HOLDOUT_FRACTION = 0.2
 MIN_ITEMS = 2
-MIN_PROBABILITY = 0.45
+MIN_PROBABILITY = 0.5  # below it the model itself rates its answer more likely wrong than right
 CARD_FILE = "MODEL_CARD.md"
 
 

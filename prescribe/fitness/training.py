@@ -1,17 +1,21 @@
-"""Fitting the fitness-tier pipeline: item-masking augmentation and calibrated boosting.
+"""The fitness-tier pipeline and how it is fitted.
 
-Training is deterministic for a given seed: the augmentation draws from
-``numpy.random.default_rng(seed)``, every estimator gets ``random_state=seed``, and the
-calibration folds are fixed before fitting. Fitting runs on one OpenMP thread: on a small,
-shared host (two cores) the boosting's thread pool oversubscribes and one fit took eight
+One scikit-learn ``Pipeline``::
+
+    DerivedMeasures                      BMI, grip per kg, sex × age-band stratum
+    CalibratedClassifierCV(              5 folds over people, one final model (ensemble=False)
+        ItemMaskingClassifier(           adds item-masked copies of its training rows
+            Pipeline(GroupedPercentileScorer → HistGradientBoostingClassifier)))
+
+The reference tables (item percentiles within sex × age band) sit inside the masking step,
+so each calibration fold fits its own tables on its own training people. ``ensemble=False``
+fits one model on all rows and calibrates it on out-of-fold scores of the rows as measured;
+averaging the fold models instead (``ensemble=True``) made the probabilities under-confident
+(mean top probability 0.72 at 77 % accuracy).
+
+Training is deterministic for a given seed, and runs on one OpenMP thread: on a small,
+shared host (two cores) the boosting's thread pool oversubscribes, and one fit took eight
 times longer with two threads than with one.
-
-Why augment: at a community station some items are always missing (no mat for sit-ups, no
-room for the jump). A model that only ever saw complete rows is over-confident when items
-are absent. So the training set holds every person once as measured plus ``n_copies``
-copies in which 1–3 of the four items (and, less often, body fat and blood pressure) are
-blanked at random. All copies of one person stay in the same calibration fold
-(``PredefinedSplit``), so the calibrator never scores a person the learner has seen.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import PredefinedSplit, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from .data import ITEMS
+from .augment import ItemMaskingClassifier
+from .data import ITEMS, TIERS
 from .features import DerivedMeasures, GroupedPercentileScorer
 
 DEFAULT_SEED = 20240604
@@ -34,6 +39,9 @@ DEFAULT_SEED = 20240604
 SCORED_COLUMNS = ["grip_per_kg", "sit_and_reach_cm", "sit_up_1min_count",
                   "standing_long_jump_cm", "body_fat_pct"]
 LOWER_IS_BETTER = ("body_fat_pct",)
+# Withholding grip also hides grip per kg (it is computed from grip before masking).
+ITEM_GROUPS = tuple(("grip_strength_kg", "grip_per_kg") if item == "grip_strength_kg" else (item,)
+                    for item in ITEMS)
 
 
 @dataclass(frozen=True)
@@ -41,13 +49,13 @@ class TrainingConfig:
     """Every knob of a training run; stored in the sidecar so a run can be repeated."""
 
     seed: int = DEFAULT_SEED
-    n_copies: int = 2  # masked copies per person, besides the person as measured
+    n_copies: int = 1  # masked copies per person, besides the person as measured
     p_mask_body_fat: float = 0.25
     p_mask_bp: float = 0.25
     calibration_folds: int = 5
     calibration_method: str = "isotonic"
-    learning_rate: float = 0.05
-    max_iter: int = 300
+    learning_rate: float = 0.06
+    max_iter: int = 250
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 40
     l2_regularization: float = 1.0
@@ -56,8 +64,8 @@ class TrainingConfig:
         return dict(self.__dict__)
 
 
-def build_pipeline(config: TrainingConfig, test_fold: np.ndarray) -> Pipeline:
-    """The one artifact: derived measures → measured + relative features → calibrated HGB."""
+def build_pipeline(config: TrainingConfig) -> Pipeline:
+    """The unfitted pipeline for ``config`` (its input is ``data.MODEL_COLUMNS``)."""
     learner = HistGradientBoostingClassifier(
         learning_rate=config.learning_rate,
         max_iter=config.max_iter,
@@ -69,62 +77,22 @@ def build_pipeline(config: TrainingConfig, test_fold: np.ndarray) -> Pipeline:
     )
     scorer = GroupedPercentileScorer(group_column="stratum", columns=list(SCORED_COLUMNS),
                                      lower_is_better=LOWER_IS_BETTER, passthrough=True)
+    masking = ItemMaskingClassifier(
+        Pipeline([("features", scorer), ("learner", learner)]),
+        items=ITEM_GROUPS,
+        optional=((("body_fat_pct",), config.p_mask_body_fat),
+                  (("sbp_mmhg", "dbp_mmhg"), config.p_mask_bp)),
+        n_copies=config.n_copies,
+        max_withheld=len(ITEMS) - 1,
+        random_state=config.seed,
+    )
+    folds = StratifiedKFold(config.calibration_folds, shuffle=True, random_state=config.seed)
     pipeline = Pipeline([
         ("derive", DerivedMeasures()),
-        ("features", scorer),
-        # ensemble=False: one learner fitted on all rows, calibrated on out-of-fold scores.
-        # Averaging the five fold models (ensemble=True) made the averaged probabilities
-        # under-confident (mean top probability 0.70 at 77 % accuracy in our runs).
-        ("classifier", CalibratedClassifierCV(learner, method=config.calibration_method,
-                                              cv=PredefinedSplit(test_fold), ensemble=False)),
+        ("classifier", CalibratedClassifierCV(masking, method=config.calibration_method,
+                                              cv=folds, ensemble=False)),
     ])
     return pipeline.set_output(transform="pandas")
-
-
-def mask_items(X: pd.DataFrame, n_withheld: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-    """Blank ``n_withheld[i]`` of the measured items of row ``i``, chosen at random.
-
-    Vectorised: random keys are drawn for every item, unmeasured items get +inf so they are
-    never chosen, and the ``n_withheld`` smallest keys of each row are blanked. A row with
-    fewer measured items than asked loses all it has.
-    """
-    values = X[list(ITEMS)].to_numpy(dtype=float, copy=True)
-    keys = rng.random(values.shape)
-    keys[np.isnan(values)] = np.inf
-    order = np.argsort(keys, axis=1)
-    position = np.empty_like(order)
-    np.put_along_axis(position, order, np.arange(values.shape[1])[None, :].repeat(len(values), 0), axis=1)
-    values[position < np.asarray(n_withheld)[:, None]] = np.nan
-    out = X.copy()
-    out[list(ITEMS)] = values
-    return out
-
-
-def augment(X: pd.DataFrame, y: np.ndarray, config: TrainingConfig,
-            weight: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-    """Return (X, y, person, weight) with the masked copies appended after the originals."""
-    rng = np.random.default_rng(config.seed)
-    n = len(X)
-    weight = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
-    parts, person = [X.reset_index(drop=True)], [np.arange(n)]
-    for _ in range(config.n_copies):
-        copy = mask_items(X.reset_index(drop=True), rng.integers(1, len(ITEMS), size=n), rng)
-        copy.loc[rng.random(n) < config.p_mask_body_fat, "body_fat_pct"] = np.nan
-        copy.loc[rng.random(n) < config.p_mask_bp, ["sbp_mmhg", "dbp_mmhg"]] = np.nan
-        parts.append(copy)
-        person.append(np.arange(n))
-    reps = config.n_copies + 1
-    return (pd.concat(parts, ignore_index=True), np.tile(np.asarray(y), reps),
-            np.concatenate(person), np.tile(weight, reps))
-
-
-def person_folds(y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
-    """Stratified fold number of each person (the calibration split)."""
-    fold = np.empty(len(y), dtype=np.int8)
-    splitter = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
-    for k, (_, test) in enumerate(splitter.split(np.zeros(len(y)), y)):
-        fold[test] = k
-    return fold
 
 
 def train_pipeline(X: pd.DataFrame, y: np.ndarray, config: TrainingConfig | None = None,
@@ -135,12 +103,9 @@ def train_pipeline(X: pd.DataFrame, y: np.ndarray, config: TrainingConfig | None
     """
     config = config or TrainingConfig()
     y = np.asarray(y, dtype=int)
-    missing = sorted(set(range(1, 5)) - set(np.unique(y)))
+    missing = sorted(set(TIERS) - set(np.unique(y)))
     if missing:
         raise ValueError(f"training data lacks tier(s) {missing}; every tier 1–4 is needed")
-    X_aug, y_aug, person, w_aug = augment(X, y, config, weight)
-    test_fold = person_folds(y, config.calibration_folds, config.seed)[person]
-    pipeline = build_pipeline(config, test_fold)
-    fit_params = {} if weight is None else {"classifier__sample_weight": w_aug}
+    fit_params = {} if weight is None else {"classifier__sample_weight": np.asarray(weight, float)}
     with threadpool_limits(limits=1):
-        return pipeline.fit(X_aug, y_aug, **fit_params)
+        return build_pipeline(config).fit(X.reset_index(drop=True), y, **fit_params)

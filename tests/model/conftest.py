@@ -39,7 +39,7 @@ def sample_split(bp_file: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = rng.permutation(len(full))
     picked = full.iloc[order]
     train = picked.groupby("fitness_class", group_keys=False).head(300)
-    spare = picked.drop(train.index).groupby("fitness_class", group_keys=False).head(400)
+    spare = picked.drop(train.index).groupby("fitness_class", group_keys=False).head(200)
     return train.sort_index(), spare.sort_index()
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 
+from prescribe.fitness.augment import ItemMaskingClassifier, mask_items
 from prescribe.fitness.data import ITEMS, training_inputs
+from prescribe.fitness.features import DerivedMeasures
 from prescribe.fitness.metrics import expected_calibration_error, tier_metrics
-from prescribe.fitness.training import augment, mask_items, train_pipeline
+from prescribe.fitness.training import ITEM_GROUPS, train_pipeline
 
 
 def test_same_seed_gives_identical_probabilities(sample_data, tiny_config):
@@ -21,9 +24,9 @@ def test_same_seed_gives_identical_probabilities(sample_data, tiny_config):
     assert not np.array_equal(first, other.predict_proba(probe))
 
 
-def test_mask_items_withholds_exactly_k_measured_items():
+def test_mask_items_withholds_exactly_k_measured_groups():
     X = pd.DataFrame({c: [1.0, 2.0, np.nan] for c in ITEMS}).assign(age_years=[30, 40, 50])
-    out = mask_items(X, np.array([1, 3, 2]), np.random.default_rng(0))
+    out = mask_items(X, np.array([1, 3, 2]), np.random.default_rng(0), [(i,) for i in ITEMS])
     before = X[list(ITEMS)].notna().sum(axis=1).to_numpy()
     after = out[list(ITEMS)].notna().sum(axis=1).to_numpy()
     assert (before - after).tolist() == [1, 3, 0]  # the third row had nothing to withhold
@@ -31,17 +34,37 @@ def test_mask_items_withholds_exactly_k_measured_items():
     assert X.iloc[:2][list(ITEMS)].notna().all(axis=None)  # the input frame is untouched
 
 
-def test_augmented_copies_keep_people_together(sample_data, tiny_config):
-    X, y = training_inputs(sample_data), sample_data.tiers
-    X_aug, y_aug, person, weight = augment(X, y, tiny_config)
-    assert len(X_aug) == len(X) * (tiny_config.n_copies + 1)
-    assert (y_aug == y[person]).all()
-    assert (weight == 1).all()
-    copies = X_aug.iloc[len(X):]
-    withheld = X[list(ITEMS)].notna().sum(axis=1).to_numpy()[person[len(X):]] \
-        - copies[list(ITEMS)].notna().sum(axis=1).to_numpy()
-    assert set(np.unique(withheld)) <= {0, 1, 2, 3}
-    assert withheld.mean() > 1.5
+class _Recorder(ClassifierMixin, BaseEstimator):
+    """Keeps what it was fitted on, so a test can look at the augmented rows."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.X_, self.y_, self.w_ = X, y, sample_weight
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+def test_masking_copies_people_and_blanks_grip_with_grip_per_kg(sample_data):
+    frame = DerivedMeasures().fit(training_inputs(sample_data)).transform(
+        training_inputs(sample_data))
+    n = len(frame)
+    masker = ItemMaskingClassifier(_Recorder(), items=ITEM_GROUPS,
+                                   optional=((("body_fat_pct",), 0.5),), n_copies=2,
+                                   max_withheld=3, random_state=3)
+    masker.fit(frame, sample_data.tiers, sample_weight=np.full(n, 2.0))
+    seen = masker.estimator_
+    assert len(seen.X_) == 3 * n
+    assert (seen.y_ == np.tile(sample_data.tiers, 3)).all()
+    assert (seen.w_ == 2.0).all()
+    copies = seen.X_.iloc[n:]
+    items = copies[list(ITEMS)].notna().sum(axis=1).to_numpy()
+    original = np.tile(frame[list(ITEMS)].notna().sum(axis=1).to_numpy(), 2)
+    assert set(np.unique(original - items)) <= {1, 2, 3}
+    assert (copies["grip_strength_kg"].isna() == copies["grip_per_kg"].isna()).all()
+    assert copies["body_fat_pct"].isna().mean() == pytest.approx(0.5, abs=0.05)
+    assert seen.X_.iloc[:n].equals(frame.reset_index(drop=True))  # people as measured come first
 
 
 def test_training_refuses_data_missing_a_tier(sample_data, tiny_config):
