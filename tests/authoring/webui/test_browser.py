@@ -48,7 +48,8 @@ def live_url(make_app, people):
         thread.join(timeout=5)
 
 
-def test_a_prescriber_edits_a_threshold_and_publishes_it(live_url):
+@pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
+def test_a_prescriber_edits_a_threshold_and_publishes_it(live_url, lang, html_lang):
     from playwright.sync_api import expect, sync_playwright
 
     url, app = live_url
@@ -61,6 +62,10 @@ def test_a_prescriber_edits_a_threshold_and_publishes_it(live_url):
         page.fill("#password", "correct-horse-42")
         page.press("#password", "Enter")
         page.wait_for_load_state()
+        page.select_option("#lang-select", lang)
+        page.click("form.lang-switch button")
+        page.wait_for_load_state()
+        expect(page.locator("html")).to_have_attribute("lang", html_lang)
 
         page.goto(f"{url}/rulesets/mini/draft/rules")
         page.click("a[href$='/draft/rules/bp-sys-grade2']")
@@ -76,6 +81,7 @@ def test_a_prescriber_edits_a_threshold_and_publishes_it(live_url):
         expect(page.locator(".flash-success")).to_contain_text("bp-sys-grade1")
 
         page.goto(f"{url}/rulesets/mini/draft/publish")
+        expect(page.locator("html")).to_have_attribute("lang", html_lang)
         page.fill("#note", "收缩压2级阈值改为165 mmHg（站点共识）")
         page.click("#publish-button")
         expect(page.locator(".flash-success")).to_contain_text("1.1")
