@@ -242,7 +242,7 @@ def _as_tuple(v: Any) -> tuple[str, ...] | None:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     if isinstance(v, str):
-        return tuple(x for x in v.split(";") if x)
+        return tuple(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
     return tuple(v)
 
 

@@ -34,10 +34,11 @@ SIDECAR_SCHEMA = 1
 CODE_DIR = Path(__file__).resolve().parent
 
 ALLOWED_TYPES = frozenset({
-    # Our own estimators (prescribe/fitness/features.py, augment.py): plain attributes only.
+    # Our own estimators (prescribe/fitness/features.py, boundaries.py, augment.py): plain attributes only.
     "prescribe.fitness.features.DerivedMeasures",
     "prescribe.fitness.features.GroupedPercentileScorer",
     "prescribe.fitness.augment.ItemMaskingClassifier",
+    "prescribe.fitness.boundaries.ClassBoundaryScorer",
     # scikit-learn internals of the calibrated gradient boosting that skops does not trust
     # by default (its default list covers Pipeline, the estimators and numpy types).
     "sklearn.calibration._CalibratedClassifier",

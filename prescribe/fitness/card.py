@@ -57,16 +57,20 @@ METHOD = """\
 ## Method
 
 One scikit-learn `Pipeline`: derived measures (BMI, grip per kg, sex × 5-year age-band
-stratum) → the measurements plus each item's percentile within its sex × age band from a
-reference table fitted on the training rows, missing-indicators, and the weakest /
-second-weakest / mean rank ("weakest link") → `HistGradientBoostingClassifier` (tolerates
-missing items) inside `CalibratedClassifierCV` ({method}, {cal_folds} folds, the fold models
-averaged). Training adds {n_copies} masked cop{copy_suffix} of each person with 1–3 of the four
-items blanked at random (and body fat / blood pressure blanked with probability {p_fat:.2f} /
-{p_bp:.2f}) so that it degrades gracefully when items are missing. All copies of a person share
-a calibration fold, and each fold is calibrated on its people's rows as measured. Seed {seed};
-training is deterministic. Saved with skops; the sidecar `model.json` records library versions,
-feature order, data hashes, metrics and the code version, and loading refuses any mismatch.
+stratum) → `CalibratedClassifierCV` ({method}, {cal_folds} folds over people, one final model
+calibrated on out-of-fold scores) around an item-masking step and an inner pipeline of
+(a) each item's percentile within its sex × age band, with missing-indicators and the
+weakest / second-weakest / mean rank ("weakest link"), (b) each item's margin over per-band
+tier cut-offs learned from the training tiers, and the weakest margin per cut-off, and
+(c) `HistGradientBoostingClassifier`, which tolerates missing items. All reference tables
+are fitted on training rows only. The masking step trains on each person as measured plus
+{n_copies} masked cop{copy_suffix} with 1–3 of the four items blanked at random (and body fat /
+blood pressure blanked with probability {p_fat:.2f} / {p_bp:.2f}), so the model degrades
+gracefully when items are missing; because the masking happens inside each calibration
+fold, the calibrator only ever scores people's rows as measured, by a model that never saw
+them. Seed {seed}; training is deterministic. Saved with skops; the sidecar `model.json`
+records library versions, feature order, data hashes, metrics and the code version, and
+loading refuses any mismatch.
 """
 
 LIMITS = """\
@@ -82,7 +86,7 @@ LIMITS = """\
 * **Unknown label rule, rebalanced classes.** The tier cannot be read as "the KSPO grade"; it
   is the model's estimate of the class KSPO's rule assigned in this sample.
 * **Missing items cost accuracy** (table above): with two items left the tier is a rough
-  guide; with one the model abstains. Body fat carries real signal; blood pressure almost none.
+  guide; with one the model abstains. Body fat carries real signal; blood pressure little.
 * **Retraining from reviews** is gated on the base holdout: it guards against getting worse on
   the reference population but cannot show that the local population got better.
 * The sidecar is not signed: whoever can edit both `model.skops` and `model.json` can replace
@@ -98,7 +102,8 @@ def _metrics_table(report: dict) -> list[str]:
     lines = ["| scenario | method | accuracy | macro-F1 | log-loss | ECE |",
              "|---|---|---:|---:|---:|---:|"]
     for name, block in report["scenarios"].items():
-        for method, label in (("model", "**this model**"), ("logistic_regression", "logistic regression"),
+        for method, label in (("model", "**this model**"),
+                              ("logistic_regression", "logistic regression (same masking)"),
                               ("standard_grade_stand_in", "standard-grade stand-in")):
             m = block[method]
             lines.append(f"| {SCENARIO_LABELS[name]} | {label} | {_num(m['accuracy'])} | "
@@ -112,7 +117,8 @@ def _cv_section(report: dict, holdout: dict) -> list[str]:
     lines = ["## Metrics", "",
              f"Stratified {report['folds']}-fold cross-validation on {report['n_rows']} rows "
              "(each fold trains the full recipe on the other folds; items are withheld at "
-             "prediction time, chosen at random per person). The standard-grade stand-in is "
+             "prediction time, chosen at random per person). The logistic regression sees "
+             "the raw measurements with the same masking augmentation. The standard-grade stand-in is "
              "the mean sex/age-band percentile of the measured items cut into quarters (the "
              "2003 physique standard's grade needs vital capacity and the step test, which "
              "the data lack).", "", *_metrics_table(report), "",

@@ -93,10 +93,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def frame_sha256(frame: pd.DataFrame, tiers: np.ndarray) -> str:
-    """Hash of the exact rows a model was fitted on (inputs + labels), order included."""
+def frame_sha256(frame: pd.DataFrame, tiers: np.ndarray, recipe: str = "") -> str:
+    """Hash of the exact rows a model was fitted on (inputs + labels, order included) and of
+    ``recipe`` (configuration and code version), so it names one training run."""
     buf = frame.assign(tier=tiers).to_csv(index=False, float_format="%.6g", lineterminator="\n")
-    return hashlib.sha256(buf.encode()).hexdigest()
+    return hashlib.sha256((recipe + "\n" + buf).encode()).hexdigest()
 
 
 def resolve_data_path(path: str | Path) -> Path:

@@ -73,7 +73,7 @@ def cross_validate(X: pd.DataFrame, y: np.ndarray, config: TrainingConfig, folds
         X_train, y_train = X.iloc[train], y[train]
         model = train_pipeline(X_train, y_train, config)
         with threadpool_limits(limits=1):
-            logistic = logistic_baseline(config.seed).fit(X_train, y_train)
+            logistic = logistic_baseline(config).fit(X_train, y_train)
         standard = StandardGradeStandIn().fit(X_train, y_train)
         oof.fold[test] = k
         for name in SCENARIOS:

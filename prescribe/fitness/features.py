@@ -120,7 +120,7 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
         if not isinstance(self.min_group_size, int | np.integer) or self.min_group_size < 1:
             raise ValueError(f"min_group_size must be an integer >= 1, got {self.min_group_size!r}")
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
-        group_idx, score_idx, flip = self._resolve_columns()
+        group_idx, score_idx, flip = resolve_columns(self)
         groups = X[:, group_idx] if group_idx is not None else np.full(len(X), np.nan)
         self.groups_ = np.unique(groups[~np.isnan(groups)])
         grid = np.linspace(0.0, 1.0, self.n_quantiles)
@@ -174,28 +174,33 @@ class GroupedPercentileScorer(TransformerMixin, BaseEstimator):
                            "rank_weakest", "rank_second_weakest", "rank_mean", "n_ranked"],
                           dtype=object)
 
-    def _resolve_columns(self) -> tuple[int | None, list[int], list[bool]]:
-        names = list(getattr(self, "feature_names_in_", []))
 
-        def index(col: int | str) -> int:
-            if isinstance(col, str):
-                if col not in names:
-                    raise ValueError(f"column {col!r} is not in the input (columns: {names})")
-                return names.index(col)
-            if not 0 <= int(col) < self.n_features_in_:
-                raise ValueError(f"column index {col} out of range for {self.n_features_in_} columns")
-            return int(col)
+def resolve_columns(est: BaseEstimator) -> tuple[int | None, list[int], list[bool]]:
+    """(group index, scored indices, reversed flags) from an estimator's column parameters.
 
-        group_idx = None if self.group_column is None else index(self.group_column)
-        if self.columns is None:
-            score_idx = [i for i in range(self.n_features_in_) if i != group_idx]
-        else:
-            score_idx = [index(c) for c in self.columns]
-        if not score_idx:
-            raise ValueError(f"no columns to score among {self.n_features_in_} feature(s) "
-                             "(the group column is not scored)")
-        low = {index(c) for c in self.lower_is_better}
-        return group_idx, score_idx, [i in low for i in score_idx]
+    Shared by the scorers: names need a DataFrame at ``fit``; positions work on arrays.
+    """
+    names = list(getattr(est, "feature_names_in_", []))
+
+    def index(col: int | str) -> int:
+        if isinstance(col, str):
+            if col not in names:
+                raise ValueError(f"column {col!r} is not in the input (columns: {names})")
+            return names.index(col)
+        if not 0 <= int(col) < est.n_features_in_:
+            raise ValueError(f"column index {col} out of range for {est.n_features_in_} columns")
+        return int(col)
+
+    group_idx = None if est.group_column is None else index(est.group_column)
+    if est.columns is None:
+        score_idx = [i for i in range(est.n_features_in_) if i != group_idx]
+    else:
+        score_idx = [index(c) for c in est.columns]
+    if not score_idx:
+        raise ValueError(f"no columns to score among {est.n_features_in_} feature(s) "
+                         "(the group column is not scored)")
+    low = {index(c) for c in est.lower_is_better}
+    return group_idx, score_idx, [i in low for i in score_idx]
 
 
 def _quantiles(values: np.ndarray, grid: np.ndarray) -> np.ndarray:

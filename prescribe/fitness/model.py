@@ -8,7 +8,7 @@ abstains (``fitness_tier`` is ``<NA>``, the reason is recorded) when, in this or
   (21–64 for the KSPO data) — never extrapolate to children or older adults;
 * ``too_few_items``: fewer than ``min_items`` (2) of the four performance items were
   measured — with one item left cross-validated macro-F1 falls to about 0.52, against
-  about 0.62 with two and 0.77 with all four (the model card has the run's figures);
+  about 0.62 with two and 0.78 with all four (the model card has the run's figures);
 * ``low_confidence``: the calibrated top-class probability is below ``min_probability``
   (0.5: the model itself rates its answer more likely wrong than right).
 
@@ -62,7 +62,8 @@ class FitnessModel:
 
     @property
     def version(self) -> str:
-        """``<name>-<first 10 hex of the training-rows hash>``: same data, same version."""
+        """``<name>-<first 10 hex of the training-run hash>`` (rows, labels, configuration and
+        code): the same run always gives the same version, any change a new one."""
         return version_of(self.sidecar)
 
     def predict_frame(self, df: pd.DataFrame, *, first_row: int = 2) -> pd.DataFrame:

@@ -9,6 +9,7 @@ is judged on it, so "current" and "candidate" are compared on people neither has
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from .artifact import save_artifact
+from .artifact import code_version, save_artifact
 from .card import render_model_card
 from .data import TIERS, TrainingData, frame_sha256, training_inputs
 from .evaluation import build_report, cross_validate
@@ -71,7 +72,8 @@ def fit_release(data: TrainingData, config: TrainingConfig, *, name: str,
         "training": {
             "data_file": data.source,
             "data_sha256": data.sha256,
-            "training_sha256": frame_sha256(X_fit, y_fit),
+            "training_sha256": frame_sha256(X_fit, y_fit, json.dumps(
+                {"config": config.to_dict(), "code": code_version()}, sort_keys=True)),
             "n_base_rows": len(data),
             "n_training_rows": int(len(X_fit)),
             "n_reviews": n_extra,
@@ -106,7 +108,6 @@ def train_release(data: TrainingData, out_dir: str | Path, config: TrainingConfi
         progress("fitting the release model")
     pipeline, metadata = fit_release(data, config, name=out.name)
     metadata["metrics"]["cv"] = report
-    report["holdout"] = metadata["metrics"]["holdout"]
     sidecar = save_artifact(pipeline, out, metadata)
     write_card(out, sidecar)
     return sidecar

@@ -5,10 +5,13 @@ One scikit-learn ``Pipeline``::
     DerivedMeasures                      BMI, grip per kg, sex × age-band stratum
     CalibratedClassifierCV(              5 folds over people, one final model (ensemble=False)
         ItemMaskingClassifier(           adds item-masked copies of its training rows
-            Pipeline(GroupedPercentileScorer → HistGradientBoostingClassifier)))
+            Pipeline(GroupedPercentileScorer     item ranks within sex × age band
+                     → ClassBoundaryScorer       margins over per-band tier cut-offs
+                     → HistGradientBoostingClassifier)))
 
-The reference tables (item percentiles within sex × age band) sit inside the masking step,
-so each calibration fold fits its own tables on its own training people. ``ensemble=False``
+The reference tables (ranks and cut-offs) sit inside the masking step, so each calibration
+fold fits its own tables on its own training people; the cut-offs (learned from the tiers)
+raised cross-validated macro-F1 from 0.771 to about 0.78 over the ranks alone. ``ensemble=False``
 fits one model on all rows and calibrates it on out-of-fold scores of the rows as measured;
 averaging the fold models instead (``ensemble=True``) made the probabilities under-confident
 (mean top probability 0.72 at 77 % accuracy).
@@ -31,6 +34,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from .augment import ItemMaskingClassifier
+from .boundaries import ClassBoundaryScorer
 from .data import ITEMS, TIERS
 from .features import DerivedMeasures, GroupedPercentileScorer
 
@@ -75,10 +79,13 @@ def build_pipeline(config: TrainingConfig) -> Pipeline:
         early_stopping=False,  # its internal split would put copies of a person on both sides
         random_state=config.seed,
     )
-    scorer = GroupedPercentileScorer(group_column="stratum", columns=list(SCORED_COLUMNS),
-                                     lower_is_better=LOWER_IS_BETTER, passthrough=True)
+    ranks = GroupedPercentileScorer(group_column="stratum", columns=list(SCORED_COLUMNS),
+                                    lower_is_better=LOWER_IS_BETTER, passthrough=True)
+    margins = ClassBoundaryScorer(group_column="stratum", columns=list(SCORED_COLUMNS),
+                                  lower_is_better=LOWER_IS_BETTER, passthrough=True)
+    inner = Pipeline([("ranks", ranks), ("margins", margins), ("learner", learner)])
     masking = ItemMaskingClassifier(
-        Pipeline([("features", scorer), ("learner", learner)]),
+        inner.set_output(transform="pandas"),  # the margins step finds columns by name
         items=ITEM_GROUPS,
         optional=((("body_fat_pct",), config.p_mask_body_fat),
                   (("sbp_mmhg", "dbp_mmhg"), config.p_mask_bp)),

@@ -10,6 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from prescribe.fitness.augment import ItemMaskingClassifier
+from prescribe.fitness.boundaries import ClassBoundaryScorer
 from prescribe.fitness.data import MODEL_COLUMNS
 from prescribe.fitness.features import DerivedMeasures, GroupedPercentileScorer
 
@@ -25,6 +26,8 @@ def _known_failures(estimator):
 
 @parametrize_with_checks([GroupedPercentileScorer(),
                           GroupedPercentileScorer(group_column=0, min_group_size=2, passthrough=True),
+                          ClassBoundaryScorer(),
+                          ClassBoundaryScorer(group_column=0, min_group_size=3, passthrough=True),
                           ItemMaskingClassifier(HistGradientBoostingClassifier(max_iter=5),
                                                 items=((0,),), n_copies=1)],
                          expected_failed_checks=_known_failures)
@@ -107,3 +110,30 @@ def test_derived_measures_name_a_missing_column():
     frame = pd.DataFrame([{c: 1.0 for c in MODEL_COLUMNS if c != "weight_kg"}])
     with pytest.raises(ValueError, match="weight_kg"):
         DerivedMeasures().fit(frame)
+
+
+def test_boundary_margins_locate_each_tier_cut_off():
+    # One group; tier k people have values 10k…10k+9 reversed (tier 1 best): the cut-off for
+    # "tier <= 1" is near 30, for "tier <= 2" near 20, for "tier <= 3" near 10.
+    values = np.concatenate([np.arange(30, 40), np.arange(20, 30), np.arange(10, 20), np.arange(0, 10)])
+    tiers = np.repeat([1, 2, 3, 4], 10)
+    scorer = ClassBoundaryScorer(columns=["v"], quantile=0.0, min_group_size=5)
+    scorer.fit(pd.DataFrame({"v": values.astype(float)}), tiers)
+    out = scorer.transform(pd.DataFrame({"v": [35.0, 25.0, np.nan]}))
+    names = list(scorer.get_feature_names_out())
+    assert names == ["margin_v_le1", "margin_v_le2", "margin_v_le3",
+                     "margin_weakest_le1", "margin_weakest_le2", "margin_weakest_le3"]
+    assert out[0, 0] > 0  # 35 clears the tier-1 cut-off
+    assert out[1, 0] < 0 < out[1, 1]  # 25 misses tier 1 but clears tier 2
+    assert np.isnan(out[2]).all()  # nothing measured: no margin, no weakest link
+
+
+def test_weakest_margin_is_the_worst_item_per_boundary():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    tiers = rng.integers(1, 5, size=400)
+    scorer = ClassBoundaryScorer(columns=["a", "b"], lower_is_better=("b",)).fit(frame, tiers)
+    out = scorer.transform(pd.DataFrame({"a": [3.0], "b": [3.0]}))  # a great, b (low is good) poor
+    per_item = out[0, :6].reshape(3, 2)
+    assert (out[0, 6:] == per_item.min(axis=1)).all()
+    assert (per_item[:, 1] < per_item[:, 0]).all()
